@@ -1,0 +1,447 @@
+"""The embedded engine: tantivy in-process, the index under a directory of our own.
+
+The index is a rebuildable cache of the database. `rebuild()` writes a new generation directory
+and then atomically replaces the `CURRENT` pointer file (the embedded analogue of an alias swap);
+readers notice the new pointer on their next search. Tantivy allows one writer per index across
+processes: a writer that cannot take the lock raises `SearchUnavailable` and the caller keeps
+the change in the outbox for later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import tantivy as tv
+
+from search.analysis import normalize, number_key, tokens
+from search.interface import (
+    KEYWORD_FIELDS,
+    FacetValue,
+    Hit,
+    SearchDocument,
+    SearchPage,
+    SearchQuery,
+    SearchUnavailable,
+)
+from search.query import ParsedQuery, parse
+
+POINTER = "CURRENT"
+FACET_SIZE = {"issuer": 30, "adviser": 30, "holder": 30, "committee": 30}
+SNIPPET_CHARS = 220
+TITLE_BOOST = 3.0
+TITLE_PHRASE_BOOST = 4.0
+BODY_PHRASE_BOOST = 2.0
+TITLE_EQUALS_BOOST = 12.0
+EXACT_BOOST = 0.5
+NUMBER_EXACT_BOOST = 60.0
+NUMBER_PARTIAL_BOOST = 25.0
+KIND_HINT_BOOST = 4.0
+
+
+def _vi_analyzer() -> tv.TextAnalyzer:
+    return (
+        tv.TextAnalyzerBuilder(tv.Tokenizer.simple())
+        .filter(tv.Filter.remove_long(40))
+        .filter(tv.Filter.lowercase())
+        .filter(tv.Filter.ascii_fold())
+        .build()
+    )
+
+
+def _exact_analyzer() -> tv.TextAnalyzer:
+    return (
+        tv.TextAnalyzerBuilder(tv.Tokenizer.simple())
+        .filter(tv.Filter.remove_long(40))
+        .filter(tv.Filter.lowercase())
+        .build()
+    )
+
+
+def _key_analyzer() -> tv.TextAnalyzer:
+    return (
+        tv.TextAnalyzerBuilder(tv.Tokenizer.raw())
+        .filter(tv.Filter.lowercase())
+        .filter(tv.Filter.ascii_fold())
+        .build()
+    )
+
+
+def build_schema() -> tv.Schema:
+    sb = tv.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_text_field("number", stored=True, tokenizer_name="raw")
+    sb.add_text_field("number_key", tokenizer_name="key")
+    sb.add_text_field("number_text", tokenizer_name="vi")
+    sb.add_text_field("title", stored=True, tokenizer_name="vi")
+    sb.add_text_field("title_exact", tokenizer_name="vi_exact")
+    sb.add_text_field("title_key", tokenizer_name="key")
+    sb.add_text_field("body", stored=True, tokenizer_name="vi")
+    sb.add_text_field("body_exact", tokenizer_name="vi_exact")
+    for name in KEYWORD_FIELDS:
+        sb.add_text_field(name, stored=name == "kind", tokenizer_name="raw", fast=True)
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("issued", indexed=True, fast=True)
+    return sb.build()
+
+
+def _issued_int(day: dt.date | None) -> int:
+    return day.year * 10000 + day.month * 100 + day.day if day else 0
+
+
+def to_tantivy(doc: SearchDocument) -> tv.Document:
+    out = tv.Document()
+    title = normalize(doc.title)
+    body = normalize(doc.body)
+    out.add_text("id", doc.id)
+    out.add_text("number", doc.number)
+    out.add_text("number_key", number_key(doc.number))
+    out.add_text("number_text", doc.number)
+    out.add_text("title", title)
+    out.add_text("title_exact", title)
+    out.add_text("title_key", " ".join(tokens(title)))
+    out.add_text("body", body)
+    out.add_text("body_exact", body)
+    out.add_text("kind", doc.kind)
+    for name, values in doc.keywords.items():
+        if name == "kind":
+            continue
+        for value in values:
+            out.add_text(name, value)
+    if doc.year is not None:
+        out.add_integer("year", doc.year)
+    out.add_integer("issued", _issued_int(doc.issued_date))
+    return out
+
+
+class EmbeddedBackend:
+    name = "embedded"
+
+    def __init__(self, root: Path, *, writer_heap: int = 64_000_000) -> None:
+        self.root = Path(root)
+        self.writer_heap = writer_heap
+        self.schema = build_schema()
+        self._lock = threading.Lock()
+        self._index: tv.Index | None = None
+        self._generation: str | None = None
+        self._pointer_mtime: int | None = None
+
+    # --- opening ------------------------------------------------------------------------------
+    def _register(self, index: tv.Index) -> tv.Index:
+        # Custom tokenizers are not persisted by tantivy: register them on every open.
+        index.register_tokenizer("vi", _vi_analyzer())
+        index.register_tokenizer("vi_exact", _exact_analyzer())
+        index.register_tokenizer("key", _key_analyzer())
+        return index
+
+    def _pointer(self) -> Path:
+        return self.root / POINTER
+
+    def _read_pointer(self) -> str | None:
+        try:
+            return self._pointer().read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _new_generation(self) -> tuple[str, tv.Index]:
+        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        path = self.root / name
+        path.mkdir(parents=True)
+        return name, self._register(tv.Index(self.schema, path=str(path)))
+
+    def _swap_pointer(self, name: str) -> None:
+        tmp = self.root / f"{POINTER}.{uuid.uuid4().hex}.tmp"
+        tmp.write_text(name, encoding="utf-8")
+        os.replace(tmp, self._pointer())
+
+    def _open(self) -> tv.Index:
+        """The current generation, reopened when another process swapped the pointer."""
+        with self._lock:
+            try:
+                mtime = self._pointer().stat().st_mtime_ns
+            except FileNotFoundError:
+                mtime = None
+            if self._index is not None and mtime == self._pointer_mtime:
+                return self._index
+            name = self._read_pointer()
+            if name is None or not (self.root / name).is_dir():
+                self.root.mkdir(parents=True, exist_ok=True)
+                name, index = self._new_generation()
+                self._swap_pointer(name)
+                mtime = self._pointer().stat().st_mtime_ns
+            else:
+                index = self._register(tv.Index(self.schema, path=str(self.root / name)))
+            self._index, self._generation, self._pointer_mtime = index, name, mtime
+            return index
+
+    @property
+    def generation(self) -> str | None:
+        self._open()
+        return self._generation
+
+    def _writer(self, index: tv.Index, heap: int | None = None) -> tv.IndexWriter:
+        try:
+            return index.writer(heap_size=heap or self.writer_heap, num_threads=1)
+        except ValueError as exc:
+            if "LockBusy" in str(exc):
+                raise SearchUnavailable("another process is writing to the search index") from exc
+            raise
+
+    # --- writing ------------------------------------------------------------------------------
+    def _write(
+        self, index: tv.Index, docs: Iterable[SearchDocument], heap: int | None = None
+    ) -> int:
+        writer = self._writer(index, heap)
+        written = 0
+        try:
+            for doc in docs:
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(to_tantivy(doc))
+                written += 1
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        index.reload()
+        return written
+
+    def index(self, docs: Iterable[SearchDocument]) -> int:
+        return self._write(self._open(), docs)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        index = self._open()
+        writer = self._writer(index)
+        count = 0
+        try:
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+                count += 1
+            writer.commit()
+        finally:
+            writer.wait_merging_threads()
+        index.reload()
+        return count
+
+    def rebuild(self, docs: Iterable[SearchDocument], *, heap: int = 256_000_000) -> int:
+        self.root.mkdir(parents=True, exist_ok=True)
+        name, index = self._new_generation()
+        try:
+            written = self._write(index, docs, heap)
+        except BaseException:
+            shutil.rmtree(self.root / name, ignore_errors=True)
+            raise
+        previous = self._read_pointer()
+        self._swap_pointer(name)
+        self._drop_generations(keep={name, previous})
+        return written
+
+    def _drop_generations(self, keep: set[str | None]) -> None:
+        """Remove generations older than the previous one (readers may still hold that one)."""
+        for path in self.root.glob("gen-*"):
+            if path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # --- reading ------------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self._open().searcher().num_docs)
+
+    def ping(self) -> bool:
+        self._open().searcher()
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._index = None
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        index = self._open()
+        searcher = index.searcher()
+        parsed = parse(query.text)
+        text_query = self._text_query(parsed)
+        main = self._with_filters(text_query, query, skip=None)
+        if parsed.is_empty and query.sort == "relevance":
+            order: dict[str, Any] = {"order_by_field": "issued", "order": tv.Order.Desc}
+        elif query.sort == "issued_desc":
+            order = {"order_by_field": "issued", "order": tv.Order.Desc}
+        elif query.sort == "issued_asc":
+            order = {"order_by_field": "issued", "order": tv.Order.Asc}
+        else:
+            order = {}
+        result = searcher.search(main, query.limit, count=True, offset=query.offset, **order)
+        hits = list(self._hits(searcher, result.hits, parsed, text_query, query, scored=not order))
+        facets = self._facets(searcher, text_query, query)
+        return SearchPage(total=int(result.count or 0), hits=tuple(hits), facets=facets)
+
+    def _term(self, field: str, value: str, boost: float = 1.0) -> tv.Query:
+        q = tv.Query.term_query(self.schema, field, value)
+        return tv.Query.boost_query(q, boost) if boost != 1.0 else q
+
+    def _phrase(
+        self, field: str, words: tuple[str, ...] | list[str], boost: float = 1.0, slop: int = 0
+    ) -> tv.Query:
+        if len(words) == 1:
+            return self._term(field, words[0], boost)
+        q = tv.Query.phrase_query(self.schema, field, list(words), slop=slop)
+        return tv.Query.boost_query(q, boost) if boost != 1.0 else q
+
+    def _should(self, queries: list[tv.Query]) -> tv.Query:
+        return tv.Query.boolean_query([(tv.Occur.Should, q) for q in queries])
+
+    def _text_query(self, p: ParsedQuery) -> tv.Query:
+        """Compile the shared parse into tantivy: every word required (title, body or number),
+        with boosts for the title, phrases, an exact title, exact diacritics and the number."""
+        if p.is_empty:
+            return tv.Query.all_query()
+        must: list[tv.Query] = []
+        should: list[tv.Query] = []
+        for key in p.numbers:
+            words = tokens(key)
+            must.append(
+                self._should(
+                    [
+                        self._term("number_key", key, NUMBER_EXACT_BOOST),
+                        self._phrase("number_text", words, NUMBER_PARTIAL_BOOST / 5),
+                        self._phrase("body", words, 0.5),
+                    ]
+                )
+            )
+        for num, year in p.partial_numbers:
+            must.append(
+                self._should(
+                    [
+                        self._phrase("number_text", [num, year], NUMBER_PARTIAL_BOOST),
+                        self._phrase("body", [num, year], 0.5),
+                    ]
+                )
+            )
+        if p.kind_hint:
+            should.append(self._term("kind", p.kind_hint, KIND_HINT_BOOST))
+        for term in p.terms:
+            must.append(
+                self._should(
+                    [
+                        self._term("title", term, TITLE_BOOST),
+                        self._term("body", term),
+                        self._term("number_text", term),
+                    ]
+                )
+            )
+        for phrase in p.phrases:
+            must.append(
+                self._should(
+                    [
+                        self._phrase("title", phrase, TITLE_PHRASE_BOOST),
+                        self._phrase("body", phrase),
+                    ]
+                )
+            )
+        if len(p.terms) > 1:
+            should.append(self._phrase("title", p.terms, TITLE_PHRASE_BOOST))
+            should.append(self._phrase("body", p.terms, BODY_PHRASE_BOOST, slop=1))
+        if p.terms and not (p.numbers or p.partial_numbers):
+            should.append(self._term("title_key", " ".join(p.terms), TITLE_EQUALS_BOOST))
+        for word in p.exact_terms:
+            should.append(self._term("title_exact", word, EXACT_BOOST * 2))
+            should.append(self._term("body_exact", word, EXACT_BOOST))
+        clauses = [(tv.Occur.Must, q) for q in must]
+        clauses += [(tv.Occur.Should, q) for q in should]
+        for word in p.excluded:
+            clauses.append((tv.Occur.MustNot, self._term("title", word)))
+            clauses.append((tv.Occur.MustNot, self._term("body", word)))
+        if not must:
+            clauses.append((tv.Occur.Must, tv.Query.all_query()))
+        return tv.Query.boolean_query(clauses)
+
+    def _filter_clauses(self, query: SearchQuery, skip: str | None) -> list[tv.Query]:
+        clauses: list[tv.Query] = []
+        for name, values in query.filters.items():
+            if name == skip or not values:
+                continue
+            clauses.append(tv.Query.term_set_query(self.schema, name, list(values)))
+        if skip != "year" and (query.year_from is not None or query.year_to is not None):
+            clauses.append(
+                tv.Query.range_query(
+                    self.schema, "year", tv.FieldType.Integer, query.year_from, query.year_to
+                )
+            )
+        return clauses
+
+    def _with_filters(self, text_query: tv.Query, query: SearchQuery, skip: str | None) -> tv.Query:
+        clauses = self._filter_clauses(query, skip)
+        if not clauses:
+            return text_query
+        return tv.Query.boolean_query(
+            [(tv.Occur.Must, text_query)] + [(tv.Occur.Must, c) for c in clauses]
+        )
+
+    def _facets(
+        self, searcher: tv.Searcher, text_query: tv.Query, query: SearchQuery
+    ) -> dict[str, tuple[FacetValue, ...]]:
+        """Multi-select facets: each facet counts with every filter applied except its own."""
+        if not query.facets:
+            return {}
+        groups: dict[str | None, list[str]] = {}
+        for name in query.facets:
+            own = name == "year" and (query.year_from is not None or query.year_to is not None)
+            own = own or bool(query.filters.get(name))
+            groups.setdefault(name if own else None, []).append(name)
+        out: dict[str, tuple[FacetValue, ...]] = {}
+        for skip, names in groups.items():
+            aggs = {n: {"terms": {"field": n, "size": FACET_SIZE.get(n, 100)}} for n in names}
+            result = searcher.aggregate(self._with_filters(text_query, query, skip), aggs)
+            for n in names:
+                buckets = result.get(n, {}).get("buckets", [])
+                values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
+                if n == "year":
+                    values.sort(key=lambda v: v.value, reverse=True)
+                out[n] = tuple(values)
+        return out
+
+    def _hits(
+        self,
+        searcher: tv.Searcher,
+        raw: list[tuple[Any, Any]],
+        parsed: ParsedQuery,
+        text_query: tv.Query,
+        query: SearchQuery,
+        *,
+        scored: bool,
+    ) -> Iterator[Hit]:
+        snippets = None
+        if query.highlight and not parsed.is_empty:
+            snippets = {
+                field: tv.SnippetGenerator.create(searcher, text_query, self.schema, field)
+                for field in ("title", "body")
+            }
+            snippets["body"].set_max_num_chars(SNIPPET_CHARS)
+            snippets["title"].set_max_num_chars(1000)
+        for key, address in raw:
+            doc = searcher.doc(address)
+            highlights: dict[str, tuple[str, ...]] = {}
+            if snippets:
+                for field, generator in snippets.items():
+                    html = _marks(generator.snippet_from_doc(doc).to_html())
+                    if "<mark>" in html:
+                        highlights[field] = (html,)
+            yield Hit(
+                id=doc.get_first("id"),
+                score=float(key) if scored else 0.0,
+                number=doc.get_first("number") or "",
+                title=doc.get_first("title") or "",
+                kind=doc.get_first("kind") or "",
+                highlights=highlights,
+            )
+
+
+def _marks(html: str) -> str:
+    # tantivy escapes the text and wraps matches in <b>; we mark them as <mark> everywhere.
+    return html.replace("<b>", "<mark>").replace("</b>", "</mark>")

@@ -1,0 +1,111 @@
+"""The search contract: what is indexed, what is asked, what comes back, and who answers.
+
+Every backend (embedded tantivy, Elasticsearch) takes the same `SearchQuery` and returns the same
+`SearchPage`; the contract tests hold them to it. Nothing here knows about the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+# Keyword fields that can be filtered on and counted. Later features fill more of them
+# (stage, holder, committee, term, session, advisers); the index declares them all up front so
+# that adding data never needs a schema change.
+KEYWORD_FIELDS: tuple[str, ...] = (
+    "kind",
+    "issuer",
+    "status",
+    "stage",
+    "holder",
+    "committee",
+    "term",
+    "session",
+    "adviser",
+)
+FACETS: tuple[str, ...] = (*KEYWORD_FIELDS, "year")
+DEFAULT_FACETS: tuple[str, ...] = ("kind", "issuer", "status", "year")
+Sort = Literal["relevance", "issued_desc", "issued_asc"]
+SORTS: tuple[str, ...] = ("relevance", "issued_desc", "issued_asc")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    """A flat record of one document and its latest text, as the engines index it."""
+
+    id: str
+    number: str
+    title: str
+    body: str
+    kind: str
+    issued_date: dt.date | None = None
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int | None:
+        return self.issued_date.year if self.issued_date else None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    text: str = ""
+    # Each facet's selected values are OR-ed; different facets are AND-ed.
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    facets: tuple[str, ...] = DEFAULT_FACETS
+    sort: Sort = "relevance"
+    offset: int = 0
+    limit: int = 20
+    highlight: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    score: float
+    number: str
+    title: str
+    kind: str
+    # HTML-safe: the text is escaped and only <mark> tags are markup.
+    highlights: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    total: int
+    hits: tuple[Hit, ...]
+    facets: Mapping[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+
+
+class SearchUnavailable(RuntimeError):
+    """The engine cannot answer now (locked, down, missing index): callers degrade, never 500."""
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    name: str
+
+    def index(self, docs: Iterable[SearchDocument]) -> int:
+        """Add or replace documents by id; returns how many were written. Durable on return."""
+
+    def delete(self, ids: Iterable[str]) -> int: ...
+
+    def search(self, query: SearchQuery) -> SearchPage: ...
+
+    def count(self) -> int: ...
+
+    def ping(self) -> bool: ...
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        """Build a fresh index from `docs` and swap it in atomically; searches go on meanwhile."""
+
+    def close(self) -> None: ...
