@@ -1,0 +1,100 @@
+"""Database plumbing: the declarative base, the engine and the one session per app context.
+
+We use plain SQLAlchemy 2 rather than Flask-SQLAlchemy so that tests can bind the session to an
+outer transaction with a savepoint per test (SQLAlchemy's documented recipe).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, func
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Session,
+    mapped_column,
+    scoped_session,
+    sessionmaker,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+created_at = Annotated[
+    dt.datetime, mapped_column(DateTime, default=utcnow, server_default=func.now())
+]
+updated_at = Annotated[
+    dt.datetime,
+    mapped_column(DateTime, default=utcnow, onupdate=utcnow, server_default=func.now()),
+]
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Database:
+    """What Flask-Migrate and the app need: metadata, an engine and a scoped session."""
+
+    metadata = Base.metadata
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session_factory = sessionmaker(expire_on_commit=False)
+        self.session = scoped_session(self.session_factory)
+
+    def init_engine(self, url: str) -> Engine:
+        self.engine = make_engine(url)
+        self.session_factory.configure(bind=self.engine)
+        return self.engine
+
+    def remove(self, _exc: BaseException | None = None) -> None:
+        self.session.remove()
+
+
+db = Database()
+
+
+@contextmanager
+def transaction(session: Session | None = None) -> Iterator[Session]:
+    """The one place that commits: a request, a CLI command or a job wraps its work in this."""
+    session = session or db.session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,1 @@
+"""Liveness of the app and what it depends on."""
