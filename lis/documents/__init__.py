@@ -1,0 +1,1 @@
+"""Documents: laws, drafts and resolutions, their versions and parts."""

@@ -1,0 +1,60 @@
+"""Read-side queries for documents: nothing here writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from lis.documents.models import Document, Version
+from lis.errors import NotFound
+from search.analysis import number_key
+
+
+def list_documents(
+    *,
+    kind: list[str] | None = None,
+    issuer: str | None = None,
+    status: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    number: str | None = None,
+) -> Select[tuple[Document]]:
+    stmt = select(Document)
+    if kind:
+        stmt = stmt.where(Document.kind.in_(kind))
+    if issuer:
+        stmt = stmt.where(Document.issuer_normalized == issuer)
+    if status:
+        stmt = stmt.where(Document.status == status)
+    if year_from is not None:
+        stmt = stmt.where(Document.issued_date >= dt.date(year_from, 1, 1))
+    if year_to is not None:
+        stmt = stmt.where(Document.issued_date <= dt.date(year_to, 12, 31))
+    if number:
+        stmt = stmt.where(Document.number_key == number_key(number))
+    return stmt.order_by(Document.issued_date.desc().nulls_last(), Document.id)
+
+
+def get_document(session: Session, external_id: str) -> Document:
+    doc = session.scalar(
+        select(Document)
+        .where(Document.external_id == external_id)
+        .options(selectinload(Document.versions).defer(Version.text))
+    )
+    if doc is None:
+        raise NotFound(f"no document with id {external_id!r}", {"id": "unknown"})
+    return doc
+
+
+def get_version(session: Session, external_id: str, seq: int) -> Version:
+    doc = get_document(session, external_id)
+    version = session.scalar(
+        select(Version)
+        .where(Version.document_id == doc.id, Version.seq == seq)
+        .options(selectinload(Version.parts))
+    )
+    if version is None:
+        raise NotFound(f"document {external_id!r} has no version {seq}", {"n": "unknown"})
+    return version

@@ -1,0 +1,139 @@
+"""marshmallow schemas: the API's contract for documents and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from lis.documents.models import KINDS, STATUSES
+from lis.documents.search import MAX_WINDOW
+from search.interface import SORTS
+
+KIND_CODES = tuple(KINDS.values())
+MAX_QUERY = 500
+
+
+class SearchArgsSchema(Schema):
+    q = fields.String(
+        load_default="",
+        validate=validate.Length(max=MAX_QUERY),
+        metadata={
+            "description": "Text, a document number, or both; with or "
+            'without diacritics. "Quoted words" form a phrase; -word excludes.'
+        },
+    )
+    kind = fields.List(
+        fields.String(validate=validate.OneOf(KIND_CODES)),
+        load_default=list,
+        metadata={"description": "Filter by kind (repeatable)"},
+    )
+    issuer = fields.List(
+        fields.String(validate=validate.Length(min=1, max=500)),
+        load_default=list,
+        metadata={"description": "Filter by issuer"},
+    )
+    status = fields.List(fields.String(validate=validate.OneOf(STATUSES)), load_default=list)
+    year_from = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
+    year_to = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_WINDOW))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kw: Any) -> None:
+        lo, hi = data.get("year_from"), data.get("year_to")
+        if lo is not None and hi is not None and lo > hi:
+            raise ValidationError("must not be after year_to", "year_from")
+        if data.get("page", 1) * data.get("per_page", 20) > MAX_WINDOW:
+            raise ValidationError(f"page × per_page must stay within {MAX_WINDOW}", "page")
+
+
+class HighlightsSchema(Schema):
+    title = fields.List(fields.String())
+    body = fields.List(fields.String())
+
+
+class HitSchema(Schema):
+    id = fields.String(required=True, metadata={"description": "The imported document's id"})
+    number = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    score = fields.Float(required=True)
+    highlights = fields.Nested(
+        HighlightsSchema,
+        required=True,
+        metadata={"description": "HTML: text escaped, matches in <mark>"},
+    )
+
+
+class FacetValueSchema(Schema):
+    value = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class SearchPageSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    hits = fields.List(fields.Nested(HitSchema), required=True)
+    facets = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema)), required=True
+    )
+
+
+class DocumentListArgsSchema(Schema):
+    kind = fields.List(fields.String(validate=validate.OneOf(KIND_CODES)), load_default=list)
+    issuer = fields.String(load_default=None, validate=validate.Length(min=1, max=500))
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    year_from = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
+    year_to = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
+    number = fields.String(load_default=None, validate=validate.Length(min=1, max=120))
+
+
+class VersionSummarySchema(Schema):
+    n = fields.Integer(attribute="seq", required=True)
+    label = fields.String(required=True)
+    date = fields.Date(attribute="version_date", allow_none=True)
+    source = fields.String(allow_none=True)
+    text_kind = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class DocumentSummarySchema(Schema):
+    id = fields.String(attribute="external_id", required=True)
+    kind = fields.String(required=True)
+    kind_label = fields.String(required=True)
+    number = fields.String(required=True)
+    title = fields.String(required=True)
+    issuer = fields.String(allow_none=True)
+    issuer_normalized = fields.String(allow_none=True)
+    issued_date = fields.Date(allow_none=True)
+    effective_date = fields.Date(allow_none=True)
+    status = fields.String(required=True)
+
+
+class DocumentSchema(DocumentSummarySchema):
+    summary = fields.String(allow_none=True)
+    metadata_complete = fields.Boolean(required=True)
+    topics = fields.List(fields.String(), required=True)
+    source = fields.String(allow_none=True)
+    license = fields.String(allow_none=True)
+    versions = fields.List(fields.Nested(VersionSummarySchema), required=True)
+
+
+class PartSchema(Schema):
+    ordinal = fields.Integer(required=True)
+    parent = fields.Integer(attribute="parent_ordinal", allow_none=True)
+    kind = fields.String(required=True)
+    number = fields.String(required=True)
+    heading = fields.String(required=True)
+    path = fields.String(required=True)
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+
+
+class VersionSchema(VersionSummarySchema):
+    document_id = fields.Function(lambda v: v.document.external_id, required=True)
+    text = fields.String(required=True)
+    parts = fields.List(fields.Nested(PartSchema), required=True)
