@@ -1,0 +1,132 @@
+"""Turn documents into search records and move outbox rows into the search backend.
+
+Every change to a Document or its Versions writes an outbox row in the same transaction (see
+`hooks.py`), so a crash or an unreachable engine loses nothing: whatever is left is drained by
+the next request, `lis search sync` or `lis worker`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lis.documents.models import Document, Version
+from lis.indexing.models import OutboxEntry
+from search.interface import SearchBackend, SearchDocument, SearchUnavailable
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+def to_search_document(document: Document) -> SearchDocument:
+    version = document.latest_version
+    keywords: dict[str, tuple[str, ...]] = {"status": (document.status,)}
+    if document.issuer_normalized:
+        keywords["issuer"] = (document.issuer_normalized,)
+    return SearchDocument(
+        id=document.external_id,
+        number=document.number,
+        title=document.title,
+        body=version.text if version else (document.summary or ""),
+        kind=document.kind,
+        issued_date=document.issued_date,
+        keywords=keywords,
+    )
+
+
+def _load(session: Session, ids: Iterable[int]) -> list[Document]:
+    stmt = (
+        select(Document)
+        .where(Document.id.in_(list(ids)))
+        .options(selectinload(Document.versions).defer(Version.text))
+    )
+    docs = list(session.scalars(stmt))
+    # Only the latest version's text is indexed: load just that one.
+    latest = {d.id: d.versions[-1].id for d in docs if d.versions}
+    if latest:
+        texts = dict(
+            session.execute(select(Version.id, Version.text).where(Version.id.in_(latest.values())))
+            .tuples()
+            .all()
+        )
+        for d in docs:
+            if d.id in latest:
+                # Fill the deferred column without marking the version as changed.
+                set_committed_value(d.versions[-1], "text", texts[latest[d.id]])
+    return docs
+
+
+def iter_search_documents(session: Session, batch: int = BATCH) -> Iterator[SearchDocument]:
+    """Every document, in id order and in batches, so a rebuild never holds the corpus in memory."""
+    last = 0
+    while True:
+        ids = list(
+            session.scalars(
+                select(Document.id).where(Document.id > last).order_by(Document.id).limit(batch)
+            )
+        )
+        if not ids:
+            return
+        for doc in sorted(_load(session, ids), key=lambda d: d.id):
+            yield to_search_document(doc)
+        session.expunge_all()
+        last = ids[-1]
+
+
+@dataclass
+class DrainResult:
+    indexed: int = 0
+    deleted: int = 0
+    failed: int = 0
+    remaining: int = 0
+
+
+def pending_count(session: Session) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+
+
+def drain_batch(session: Session, backend: SearchBackend, limit: int = BATCH) -> DrainResult:
+    """Apply up to `limit` outbox rows, oldest first; the caller commits.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED so several workers never take the same
+    rows. Rows for the same document collapse to its latest operation, applied in order.
+    """
+    stmt = select(OutboxEntry).order_by(OutboxEntry.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = list(session.scalars(stmt))
+    result = DrainResult()
+    if not rows:
+        return result
+    latest: dict[int, OutboxEntry] = {}
+    for row in rows:
+        latest[row.entity_id] = row
+    upserts = [r.entity_id for r in latest.values() if r.op == "upsert"]
+    deletes = [r.external_id for r in latest.values() if r.op == "delete"]
+    try:
+        docs = _load(session, upserts) if upserts else []
+        found = {d.id for d in docs}
+        # A document deleted after its upsert was queued has nothing to index.
+        deletes += [
+            r.external_id for r in latest.values() if r.op == "upsert" and r.entity_id not in found
+        ]
+        if docs:
+            result.indexed = backend.index(to_search_document(d) for d in docs)
+        if deletes:
+            result.deleted = backend.delete(deletes)
+    except SearchUnavailable as exc:
+        for row in rows:
+            row.attempts += 1
+            row.last_error = str(exc)[:500]
+        result.failed = len(rows)
+        log.warning("search index unavailable, %d outbox rows kept: %s", len(rows), exc)
+        return result
+    session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([r.id for r in rows])))
+    return result
