@@ -1,0 +1,297 @@
+"""The `lis` command (also `flask --app lis.app`).
+
+Thin wrappers over the services that commit once per unit of work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+from tqdm import tqdm
+
+from lis.auth import services as auth_services
+from lis.auth.models import ROLES
+from lis.db import db, transaction
+from lis.documents import importer
+from lis.documents.models import Document
+from lis.documents.schemas import KIND_CODES
+from lis.documents.search import SearchArgs, search_documents
+from lis.errors import DomainError
+from lis.indexing.services import iter_search_documents, pending_count
+from lis.search_backend import drain_outbox, get_backend
+from lis.settings import SettingsError
+from search.interface import SearchUnavailable
+
+IMPORT_BATCH = 200
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+# --- import -----------------------------------------------------------------------------------
+@click.group("import")
+def import_group() -> None:
+    """Import data files."""
+
+
+@import_group.command("documents")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch-size", default=IMPORT_BATCH, show_default=True, type=click.IntRange(1, 5000))
+@click.option("--no-index", is_flag=True, help="Leave indexing to `lis search sync` / the worker.")
+@with_appcontext
+def import_documents(file: Path, batch_size: int, no_index: bool) -> None:
+    """Import documents from a .jsonl or .jsonl.gz FILE (idempotent by id)."""
+    if not (file.name.endswith(".jsonl") or file.name.endswith(".jsonl.gz")):
+        _fail(f"{file}: expected a .jsonl or .jsonl.gz file")
+    backend = get_backend()
+    total = importer.ImportStats()
+    started = time.perf_counter()
+    try:
+        stream = importer.open_lines(file)
+        with stream, tqdm(unit=" docs", desc="Importing", disable=None, file=sys.stderr) as bar:
+            batch: list[importer.Line] = []
+            for line in importer.read_lines(stream):
+                batch.append(line)
+                if len(batch) >= batch_size:
+                    _import_one_batch(batch, total, backend, no_index, bar)
+                    batch = []
+            if batch:
+                _import_one_batch(batch, total, backend, no_index, bar)
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        _fail(f"{file}: cannot read: {exc}")
+    for line_no, reason in total.errors:
+        click.echo(f"{file}:{line_no}: skipped: {reason}", err=True)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"created {total.created}, updated {total.updated} "
+        f"({total.new_versions} new versions), unchanged {total.unchanged}, "
+        f"skipped {total.skipped} in {elapsed:.1f} s"
+    )
+    if total.skipped and not (total.created or total.updated or total.unchanged):
+        sys.exit(1)
+
+
+def _import_one_batch(
+    batch: list[importer.Line],
+    total: importer.ImportStats,
+    backend: object,
+    no_index: bool,
+    bar: tqdm,
+) -> None:
+    with transaction() as session:
+        stats = importer.import_batch(session, batch)
+    total.add(stats)
+    if not no_index:
+        try:
+            drain_outbox(backend)  # type: ignore[arg-type]
+        except SearchUnavailable as exc:
+            click.echo(f"search index busy, run `lis search sync` later: {exc}", err=True)
+    bar.update(len(batch))
+
+
+# --- search -----------------------------------------------------------------------------------
+@click.group("search")
+def search_group() -> None:
+    """Query and maintain the search index."""
+
+
+@search_group.command("query")
+@click.argument("text")
+@click.option("--kind", type=click.Choice(KIND_CODES), multiple=True)
+@click.option("--year", type=click.IntRange(1800, 2100))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@with_appcontext
+def search_query(
+    text: str, kind: tuple[str, ...], year: int | None, limit: int, as_json: bool
+) -> None:
+    """Search documents for TEXT."""
+    if len(text) > 500:
+        _fail("TEXT is longer than 500 characters")
+    args = SearchArgs(q=text, kind=kind, year_from=year, year_to=year, per_page=limit, facets=())
+    try:
+        page = search_documents(get_backend(), args)
+    except SearchUnavailable as exc:
+        _fail(f"search is unavailable: {exc}")
+    if as_json:
+        out = {
+            "total": page.total,
+            "hits": [
+                {
+                    "id": h.id,
+                    "number": h.number,
+                    "title": h.title,
+                    "kind": h.kind,
+                    "score": round(h.score, 4),
+                    "highlights": {k: list(v) for k, v in h.highlights.items()},
+                }
+                for h in page.hits
+            ],
+        }
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    click.echo(f"{page.total} documents")
+    for i, h in enumerate(page.hits, 1):
+        click.echo(f"{i:>3}. {h.number:<24} {h.title[:90]}  [{h.kind}, {h.id}]")
+
+
+@search_group.command("reindex")
+@with_appcontext
+def search_reindex() -> None:
+    """Rebuild the index from the database into a new generation and swap it in."""
+    backend = get_backend()
+    session = db.session()
+    count = session.scalar(select(func.count()).select_from(Document)) or 0
+    started = time.perf_counter()
+    with tqdm(total=count, unit=" docs", desc="Reindexing", disable=None, file=sys.stderr) as bar:
+
+        def docs():  # type: ignore[no-untyped-def]
+            for doc in iter_search_documents(session):
+                bar.update(1)
+                yield doc
+
+        written = backend.rebuild(docs())
+    click.echo(f"reindexed {written} documents in {time.perf_counter() - started:.1f} s")
+
+
+@search_group.command("sync")
+@with_appcontext
+def search_sync() -> None:
+    """Apply the changes waiting in the outbox."""
+    try:
+        done = drain_outbox(get_backend())
+    except SearchUnavailable as exc:
+        _fail(f"search index unavailable: {exc}")
+    left = pending_count(db.session())
+    click.echo(f"applied {done} changes; {left} waiting")
+    if left:
+        sys.exit(1)
+
+
+@click.command("worker")
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.05, 60))
+@click.option("--once", is_flag=True, help="Drain what is there and exit.")
+@with_appcontext
+def worker(interval: float, once: bool) -> None:
+    """Keep draining the outbox into the search index until stopped (Ctrl-C)."""
+    backend = get_backend()
+    click.echo(f"worker: draining the outbox every {interval} s")
+    try:
+        while True:
+            try:
+                done = drain_outbox(backend)
+                if done:
+                    click.echo(f"worker: applied {done} changes")
+            except SearchUnavailable as exc:
+                click.echo(f"worker: search unavailable, will retry: {exc}", err=True)
+            db.remove()
+            if once:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("worker: stopped")
+
+
+# --- users ------------------------------------------------------------------------------------
+@click.group("users")
+def users_group() -> None:
+    """Manage users and API tokens."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    type=click.Choice(ROLES),
+    help="Repeat for several roles.",
+)
+@click.option("--name", default="")
+@with_appcontext
+def users_create(email: str, roles: tuple[str, ...], name: str) -> None:
+    """Create a user; the password comes from LIS_PASSWORD or a prompt."""
+    password = os.environ.get("LIS_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        with transaction() as session:
+            user = auth_services.create_user(
+                session, email=email, password=password, roles=list(roles), name=name
+            )
+    except DomainError as exc:
+        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        _fail(f"{exc.message}" + (f" ({details})" if details else ""))
+    click.echo(f"created {user.email} with roles {', '.join(user.roles)}")
+
+
+@users_group.command("token")
+@click.option("--email", required=True)
+@with_appcontext
+def users_token(email: str) -> None:
+    """Print a new API token for the user (shown once; only its hash is kept)."""
+    try:
+        with transaction() as session:
+            token = auth_services.issue_token(session, email)
+    except DomainError as exc:
+        _fail(exc.message)
+    click.echo(token)
+
+
+# --- demo -------------------------------------------------------------------------------------
+@click.group("seed")
+def seed_group() -> None:
+    """Seed data."""
+
+
+@seed_group.command("demo")
+@click.option("--corpus", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+@with_appcontext
+def seed_demo(ctx: click.Context, corpus: Path | None) -> None:
+    """Create the demo users and import the demo corpus into an empty database."""
+    from lis.demo import DEMO_PASSWORD, ensure_demo_users
+
+    with transaction() as session:
+        created = ensure_demo_users(session)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for email, roles in created:
+        click.echo(f"  {email:<28} {', '.join(roles)}")
+    settings = current_app.config["LIS_SETTINGS"]
+    corpus = corpus or settings.demo_corpus
+    has_docs = db.session().scalar(select(func.count()).select_from(Document))
+    if has_docs:
+        click.echo(f"{has_docs} documents already in the database; no import.")
+        return
+    if corpus is None or not corpus.exists():
+        click.echo(f"No demo corpus at {corpus}; set LIS_DEMO_CORPUS to import one.")
+        return
+    ctx.invoke(import_documents, file=corpus, batch_size=IMPORT_BATCH, no_index=False)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (import_group, search_group, worker, users_group, seed_group):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from lis.app import create_app
+
+    cli = FlaskGroup(
+        create_app=create_app, add_version_option=False, help="LIS: legislative information system."
+    )
+    try:
+        cli.main(prog_name="lis")
+    except SettingsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
