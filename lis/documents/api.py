@@ -12,7 +12,7 @@ from lis.documents import queries
 from lis.documents.schemas import (
     DocumentListArgsSchema,
     DocumentSchema,
-    DocumentSummarySchema,
+    DocumentListSchema,
     SearchArgsSchema,
     SearchPageSchema,
     VersionSchema,
@@ -76,19 +76,14 @@ class Search(MethodView):
 @blp.route("/documents")
 class Documents(MethodView):
     @blp.arguments(DocumentListArgsSchema, location="query", as_kwargs=False)
-    @blp.response(200, DocumentSummarySchema(many=True))
-    @blp.paginate()
-    def get(self, data: dict[str, Any], pagination_parameters: Any) -> list[Any]:
-        """Documents, newest first, filtered by metadata. Paginated (X-Pagination header)."""
-        from sqlalchemy import func, select
-
-        stmt = queries.list_documents(**data)
-        session = db.session()
-        pagination_parameters.item_count = session.scalar(
-            select(func.count()).select_from(stmt.order_by(None).subquery())
+    @blp.response(200, DocumentListSchema)
+    def get(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Documents, newest first, filtered by metadata, a page at a time."""
+        page, per_page = data.pop("page"), data.pop("per_page")
+        total, items = queries.page_of_documents(
+            db.session(), queries.list_documents(**data), page, per_page
         )
-        page = pagination_parameters
-        return list(session.scalars(stmt.offset(page.first_item).limit(page.page_size)))
+        return {"total": total, "page": page, "per_page": per_page, "items": items}
 
 
 @blp.route("/documents/<string:doc_id>")

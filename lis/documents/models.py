@@ -78,7 +78,7 @@ class Version(Base):
     seq: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(200))
     version_date: Mapped[dt.date | None] = mapped_column(Date)
-    source: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(Text)
     text_kind: Mapped[str | None] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     text_sha256: Mapped[str] = mapped_column(String(64))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lis.documents.models import Document, Version
 from lis.errors import NotFound
 from search.analysis import number_key
+
+MAX_ID = 120
+MAX_SEQ = 1_000_000
 
 
 def list_documents(
@@ -37,7 +40,22 @@ def list_documents(
     return stmt.order_by(Document.issued_date.desc().nulls_last(), Document.id)
 
 
+def page_of_documents(
+    session: Session, stmt: Select[tuple[Document]], page: int, per_page: int
+) -> tuple[int, list[Document]]:
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    items = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)))
+    return total, items
+
+
+def _plausible_id(external_id: str) -> bool:
+    """Ids are short printable strings; anything else cannot exist (and NUL upsets PostgreSQL)."""
+    return 0 < len(external_id) <= MAX_ID and external_id.isprintable()
+
+
 def get_document(session: Session, external_id: str) -> Document:
+    if not _plausible_id(external_id):
+        raise NotFound(f"no document with id {external_id[:MAX_ID]!r}", {"id": "unknown"})
     doc = session.scalar(
         select(Document)
         .where(Document.external_id == external_id)
@@ -50,6 +68,8 @@ def get_document(session: Session, external_id: str) -> Document:
 
 def get_version(session: Session, external_id: str, seq: int) -> Version:
     doc = get_document(session, external_id)
+    if not 1 <= seq <= MAX_SEQ:
+        raise NotFound(f"document {external_id!r} has no version {seq}", {"n": "unknown"})
     version = session.scalar(
         select(Version)
         .where(Version.document_id == doc.id, Version.seq == seq)

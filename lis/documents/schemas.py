@@ -89,6 +89,13 @@ class DocumentListArgsSchema(Schema):
     year_from = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
     year_to = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
     number = fields.String(load_default=None, validate=validate.Length(min=1, max=120))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_WINDOW))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kw: Any) -> None:
+        if data.get("page", 1) * data.get("per_page", 20) > MAX_WINDOW:
+            raise ValidationError(f"page × per_page must stay within {MAX_WINDOW}", "page")
 
 
 class VersionSummarySchema(Schema):
@@ -111,6 +118,13 @@ class DocumentSummarySchema(Schema):
     issued_date = fields.Date(allow_none=True)
     effective_date = fields.Date(allow_none=True)
     status = fields.String(required=True)
+
+
+class DocumentListSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    items = fields.List(fields.Nested(DocumentSummarySchema), required=True)
 
 
 class DocumentSchema(DocumentSummarySchema):

@@ -1,14 +1,14 @@
 """documents versions users tokens outbox
 
-Revision ID: 69bd25f3da93
+Revision ID: eac9f53cd5a5
 Revises: 
-Create Date: 2026-11-23 18:47:35.509119
+Create Date: 2026-11-23 18:53:10.092009
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '69bd25f3da93'
+revision = 'eac9f53cd5a5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -91,7 +91,7 @@ def upgrade():
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('label', sa.String(length=200), nullable=False),
     sa.Column('version_date', sa.Date(), nullable=True),
-    sa.Column('source', sa.String(length=200), nullable=True),
+    sa.Column('source', sa.Text(), nullable=True),
     sa.Column('text_kind', sa.String(length=40), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('text_sha256', sa.String(length=64), nullable=False),
