@@ -28,11 +28,15 @@ def fold(text: str) -> str:
 
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Tokens this long (in UTF-8 bytes, before folding) are dropped, as the engines drop them.
+MAX_TOKEN_BYTES = 40
 
 
 def tokens(text: str) -> list[str]:
     """Folded word tokens, split as tantivy's `simple` tokenizer splits (on non-alphanumerics)."""
-    return _TOKEN.findall(fold(text))
+    return [
+        fold(t) for t in _TOKEN.findall(normalize(text)) if len(t.encode("utf-8")) < MAX_TOKEN_BYTES
+    ]
 
 
 # --- document numbers -------------------------------------------------------------------------

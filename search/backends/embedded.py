@@ -21,7 +21,7 @@ from typing import Any
 
 import tantivy as tv
 
-from search.analysis import normalize, number_key, tokens
+from search.analysis import MAX_TOKEN_BYTES, normalize, number_key, tokens
 from search.interface import (
     KEYWORD_FIELDS,
     FacetValue,
@@ -49,7 +49,7 @@ KIND_HINT_BOOST = 4.0
 def _vi_analyzer() -> tv.TextAnalyzer:
     return (
         tv.TextAnalyzerBuilder(tv.Tokenizer.simple())
-        .filter(tv.Filter.remove_long(40))
+        .filter(tv.Filter.remove_long(MAX_TOKEN_BYTES))
         .filter(tv.Filter.lowercase())
         .filter(tv.Filter.ascii_fold())
         .build()
@@ -59,7 +59,7 @@ def _vi_analyzer() -> tv.TextAnalyzer:
 def _exact_analyzer() -> tv.TextAnalyzer:
     return (
         tv.TextAnalyzerBuilder(tv.Tokenizer.simple())
-        .filter(tv.Filter.remove_long(40))
+        .filter(tv.Filter.remove_long(MAX_TOKEN_BYTES))
         .filter(tv.Filter.lowercase())
         .build()
     )

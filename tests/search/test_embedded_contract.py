@@ -1,0 +1,291 @@
+"""The backend contract, on the embedded engine with a small hand-made corpus.
+
+Counts below are worked out by hand from FIXTURE; a change in matching semantics fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from search.backends.embedded import EmbeddedBackend
+from search.interface import SearchBackend, SearchDocument, SearchQuery
+
+
+def doc(
+    id: str,
+    number: str,
+    title: str,
+    body: str,
+    kind: str,
+    year: int,
+    issuer: str,
+    status: str = "unknown",
+) -> SearchDocument:
+    return SearchDocument(
+        id=id,
+        number=number,
+        title=title,
+        body=body,
+        kind=kind,
+        issued_date=dt.date(year, 6, 1),
+        keywords={"issuer": (issuer,), "status": (status,)},
+    )
+
+
+FIXTURE = [
+    doc(
+        "land",
+        "45/2013/QH13",
+        "Luật Đất đai",
+        "Luật này quy định về chế độ sở hữu đất đai, quyền hạn của Nhà nước.",
+        "law",
+        2013,
+        "Quốc hội",
+        "in_force_at_codification",
+    ),
+    doc(
+        "land-decree",
+        "43/2014/NĐ-CP",
+        "Nghị định quy định chi tiết thi hành Luật Đất đai",
+        "Nghị định này quy định chi tiết một số điều của Luật Đất đai về đất ở.",
+        "decree",
+        2014,
+        "Chính phủ",
+        "in_force_at_codification",
+    ),
+    doc(
+        "split",
+        "10/2020/TT-BTC",
+        "Thông tư về phí",
+        "Phí sử dụng đất ở đô thị; đai an toàn cho người lao động.",
+        "circular",
+        2020,
+        "Bộ Tài chính",
+    ),
+    doc(
+        "res",
+        "44/2024/UBTVQH15",
+        "Nghị quyết về tổ chức kỳ họp",
+        "Ủy ban Thường vụ Quốc hội quyết nghị về kỳ họp thứ tám.",
+        "resolution",
+        2024,
+        "Ủy ban Thường vụ Quốc hội",
+    ),
+    doc(
+        "decree98",
+        "98/2021/NĐ-CP",
+        "Nghị định về quản lý trang thiết bị y tế",
+        "Trang thiết bị y tế phải được phân loại. Xem Luật Đất đai <b>không</b> liên quan.",
+        "decree",
+        2021,
+        "Chính phủ",
+        "in_force_at_codification",
+    ),
+    doc(
+        "tax",
+        "48/2010/QH12",
+        "Luật Thuế sử dụng đất phi nông nghiệp",
+        "Đối tượng chịu thuế là đất ở tại nông thôn, đất ở tại đô thị.",
+        "law",
+        2010,
+        "Quốc hội",
+    ),
+    doc(
+        "hoa",
+        "01/2019/QH14",
+        "Luật Hòa giải",
+        "Hoà giải viên và hoà giải ở cơ sở; hòa giải thành.",
+        "law",
+        2019,
+        "Quốc hội",
+    ),
+    doc(
+        "en",
+        "02/2022/QH15",
+        "Luật Giao thông",
+        "Road traffic rules are set out in English here for the translation check.",
+        "law",
+        2022,
+        "Quốc hội",
+    ),
+]
+for i in range(25):  # filler so that paging has several pages
+    FIXTURE.append(
+        doc(
+            f"filler-{i:02d}",
+            f"{i + 1}/2018/TT-BGTVT",
+            f"Thông tư số {i} về giao thông",
+            "Quy định về giao thông đường bộ và đăng kiểm.",
+            "circular",
+            2018,
+            "Bộ Giao thông vận tải",
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> SearchBackend:
+    b = EmbeddedBackend(Path(tmp_path_factory.mktemp("contract")))
+    assert b.rebuild(FIXTURE) == len(FIXTURE)
+    return b
+
+
+def ids(backend: SearchBackend, text: str = "", **kw: object) -> set[str]:
+    page = backend.search(SearchQuery(text=text, limit=100, **kw))  # type: ignore[arg-type]
+    return {h.id for h in page.hits}
+
+
+def test_implements_the_interface(backend: SearchBackend) -> None:
+    assert isinstance(backend, SearchBackend)
+    assert backend.count() == len(FIXTURE)
+
+
+def test_folding_gives_the_same_hits(backend: SearchBackend) -> None:
+    expected = {"land", "land-decree", "decree98"}
+    assert ids(backend, "luat dat dai") == expected
+    assert ids(backend, "Luật Đất đai") == expected
+    assert ids(backend, "LUẬT ĐẤT ĐAI") == expected
+    assert ids(backend, "LUAT DAT DAI") == expected
+
+
+def test_tone_placement_styles_are_equal(backend: SearchBackend) -> None:
+    assert ids(backend, "hoà giải") == ids(backend, "hòa giải") == {"hoa"}
+
+
+def test_phrase_is_stricter_than_and(backend: SearchBackend) -> None:
+    anded = ids(backend, "đất đai")
+    phrase = ids(backend, '"đất đai"')
+    assert "split" in anded and "split" not in phrase
+    assert phrase < anded
+
+
+def test_title_match_ranks_first(backend: SearchBackend) -> None:
+    page = backend.search(SearchQuery(text="luat dat dai"))
+    assert page.hits[0].id == "land"  # the exact title beats the decree that guides it
+
+
+def test_exact_number_lookup_any_case(backend: SearchBackend) -> None:
+    for text in ("44/2024/UBTVQH15", "44/2024/ubtvqh15", "nghị quyết 44/2024"):
+        page = backend.search(SearchQuery(text=text))
+        assert page.hits[0].id == "res", text
+
+
+def test_unaccented_number(backend: SearchBackend) -> None:
+    for text in ("98/2021/ND-CP", "nd 98/2021/nd-cp", "nghị định 98/2021"):
+        assert backend.search(SearchQuery(text=text)).hits[0].id == "decree98", text
+
+
+def test_excluded_word(backend: SearchBackend) -> None:
+    assert ids(backend, "luat dat dai -nghi") == {"land"}
+
+
+def test_filters_and_multi_select_facets(backend: SearchBackend) -> None:
+    page = backend.search(SearchQuery(text="dat", filters={"kind": ("law",)}, limit=100))
+    assert {h.id for h in page.hits} == {"land", "tax"}
+    kinds = {f.value: f.count for f in page.facets["kind"]}
+    # The kind facet ignores its own filter (multi-select): every kind matching "dat" is counted.
+    assert kinds == {"law": 2, "decree": 2, "circular": 1}
+    issuers = {f.value: f.count for f in page.facets["issuer"]}
+    assert issuers == {"Quốc hội": 2}  # other facets apply the kind filter
+    years = {f.value: f.count for f in page.facets["year"]}
+    assert years == {"2013": 1, "2010": 1}
+
+
+def test_multi_select_within_a_facet_is_or(backend: SearchBackend) -> None:
+    got = ids(backend, "dat", filters={"kind": ("law", "circular")})
+    assert got == {"land", "tax", "split"}
+
+
+def test_year_range(backend: SearchBackend) -> None:
+    assert ids(backend, "dat", year_from=2013, year_to=2014) == {"land", "land-decree"}
+    assert ids(backend, "dat", year_from=2020) == {"split", "decree98"}
+
+
+def test_issuer_and_status_filters(backend: SearchBackend) -> None:
+    assert ids(backend, "", filters={"issuer": ("Chính phủ",)}) == {"land-decree", "decree98"}
+    assert ids(backend, "dat", filters={"status": ("in_force_at_codification",)}) == {
+        "land",
+        "land-decree",
+        "decree98",
+    }
+
+
+def test_highlights_keep_accents_and_escape_html(backend: SearchBackend) -> None:
+    page = backend.search(SearchQuery(text="dat dai khong"))
+    hit = next(h for h in page.hits if h.id == "decree98")
+    body = hit.highlights["body"][0]
+    assert "<mark>Đất</mark>" in body
+    assert "&lt;b&gt;" in body and "<b>" not in body  # text escaped, only <mark> is markup
+    title = backend.search(SearchQuery(text="luat dat dai")).hits[0].highlights["title"][0]
+    assert title == "<mark>Luật</mark> <mark>Đất</mark> <mark>đai</mark>"
+
+
+def test_paging_has_no_gaps_or_duplicates(backend: SearchBackend) -> None:
+    q = SearchQuery(text="giao thong", limit=7)
+    first = backend.search(q)
+    assert first.total == 26
+    seen: list[str] = []
+    for offset in range(0, first.total, 7):
+        page = backend.search(SearchQuery(text="giao thong", limit=7, offset=offset))
+        seen += [h.id for h in page.hits]
+    assert len(seen) == len(set(seen)) == first.total
+
+
+def test_sort_by_date(backend: SearchBackend) -> None:
+    newest = backend.search(SearchQuery(text="luat", sort="issued_desc", limit=3))
+    oldest = backend.search(SearchQuery(text="luat", sort="issued_asc", limit=3))
+    assert newest.hits[0].id == "en" and oldest.hits[0].id == "tax"
+
+
+def test_empty_query_lists_newest_first(backend: SearchBackend) -> None:
+    page = backend.search(SearchQuery(limit=2))
+    assert page.total == len(FIXTURE)
+    assert [h.id for h in page.hits] == ["res", "en"]
+
+
+def test_update_and_delete(tmp_path: Path) -> None:
+    b = EmbeddedBackend(tmp_path)
+    b.rebuild(FIXTURE[:3])
+    changed = doc(
+        "land",
+        "45/2013/QH13",
+        "Luật Đất đai",
+        "Văn bản mới về khoáng sản.",
+        "law",
+        2013,
+        "Quốc hội",
+    )
+    b.index([changed])
+    assert b.count() == 3
+    assert "land" in ids(b, "khoang san")
+    assert "land" not in ids(b, "che do so huu")
+    b.delete(["land"])
+    assert b.count() == 2 and "land" not in ids(b, "luat dat dai")
+
+
+def test_rebuild_swaps_generation_and_other_instances_follow(tmp_path: Path) -> None:
+    writer = EmbeddedBackend(tmp_path)
+    writer.rebuild(FIXTURE[:2])
+    reader = EmbeddedBackend(tmp_path)  # as another process would open it
+    first = reader.generation
+    assert reader.count() == 2
+    writer.rebuild(FIXTURE)
+    assert reader.count() == len(FIXTURE)
+    assert reader.generation != first
+
+
+def test_second_writer_is_refused_not_crashed(tmp_path: Path) -> None:
+    from search.interface import SearchUnavailable
+
+    a = EmbeddedBackend(tmp_path)
+    a.rebuild(FIXTURE[:1])
+    index = a._open()
+    held = index.writer(heap_size=15_000_000, num_threads=1)
+    try:
+        with pytest.raises(SearchUnavailable):
+            EmbeddedBackend(tmp_path).index(FIXTURE[1:2])
+    finally:
+        del held
