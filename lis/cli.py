@@ -20,7 +20,8 @@ from tqdm import tqdm
 from lis.auth import services as auth_services
 from lis.auth.models import ROLES
 from lis.db import db, transaction
-from lis.documents import importer
+from lis.documents.import_job import BATCH as IMPORT_BATCH
+from lis.documents.import_job import import_file
 from lis.documents.models import Document
 from lis.documents.schemas import KIND_CODES
 from lis.documents.search import SearchArgs, search_documents
@@ -29,8 +30,6 @@ from lis.indexing.services import iter_search_documents, pending_count
 from lis.search_backend import drain_outbox, get_backend
 from lis.settings import SettingsError
 from search.interface import SearchUnavailable
-
-IMPORT_BATCH = 200
 
 
 def _fail(message: str) -> None:
@@ -52,24 +51,21 @@ def import_documents(file: Path, batch_size: int, no_index: bool) -> None:
     """Import documents from a .jsonl or .jsonl.gz FILE (idempotent by id)."""
     if not (file.name.endswith(".jsonl") or file.name.endswith(".jsonl.gz")):
         _fail(f"{file}: expected a .jsonl or .jsonl.gz file")
-    backend = get_backend()
-    total = importer.ImportStats()
     started = time.perf_counter()
     try:
-        stream = importer.open_lines(file)
-        with stream, tqdm(unit=" docs", desc="Importing", disable=None, file=sys.stderr) as bar:
-            batch: list[importer.Line] = []
-            for line in importer.read_lines(stream):
-                batch.append(line)
-                if len(batch) >= batch_size:
-                    _import_one_batch(batch, total, backend, no_index, bar)
-                    batch = []
-            if batch:
-                _import_one_batch(batch, total, backend, no_index, bar)
+        with tqdm(unit=" docs", desc="Importing", disable=None, file=sys.stderr) as bar:
+            total = import_file(
+                file,
+                None if no_index else get_backend(),
+                batch_size=batch_size,
+                on_batch=bar.update,
+            )
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         _fail(f"{file}: cannot read: {exc}")
     for line_no, reason in total.errors:
         click.echo(f"{file}:{line_no}: skipped: {reason}", err=True)
+    if total.index_note:
+        click.echo(f"search index: {total.index_note}", err=True)
     elapsed = time.perf_counter() - started
     click.echo(
         f"created {total.created}, updated {total.updated} "
@@ -78,24 +74,6 @@ def import_documents(file: Path, batch_size: int, no_index: bool) -> None:
     )
     if total.skipped and not (total.created or total.updated or total.unchanged):
         sys.exit(1)
-
-
-def _import_one_batch(
-    batch: list[importer.Line],
-    total: importer.ImportStats,
-    backend: object,
-    no_index: bool,
-    bar: tqdm,
-) -> None:
-    with transaction() as session:
-        stats = importer.import_batch(session, batch)
-    total.add(stats)
-    if not no_index:
-        try:
-            drain_outbox(backend)  # type: ignore[arg-type]
-        except SearchUnavailable as exc:
-            click.echo(f"search index busy, run `lis search sync` later: {exc}", err=True)
-    bar.update(len(batch))
 
 
 # --- search -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, current_app
 
 from lis.db import db, transaction
+from lis.indexing.hooks import COMMITTED_KEY, ROWS_KEY
 from lis.indexing.services import drain_batch
 from lis.settings import Settings
 from search.backends import build_backend
@@ -51,7 +52,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     @app.teardown_request
     def _index_committed_changes(_exc: BaseException | None) -> None:
         session = db.session()
-        if not session.info.pop("lis.outbox_committed", False):
+        session.info.pop(ROWS_KEY, None)
+        if not session.info.pop(COMMITTED_KEY, False):
             return
         try:
             drain_outbox(get_backend(), max_batches=4)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
@@ -90,6 +91,18 @@ class SearchUnavailable(RuntimeError):
     """The engine cannot answer now (locked, down, missing index): callers degrade, never 500."""
 
 
+class BulkIndexer(Protocol):
+    """Many writes through one writer; `commit()` makes them durable and visible."""
+
+    uncommitted: int
+
+    def add(self, docs: Iterable[SearchDocument]) -> int: ...
+
+    def delete(self, ids: Iterable[str]) -> int: ...
+
+    def commit(self) -> None: ...
+
+
 @runtime_checkable
 class SearchBackend(Protocol):
     name: str
@@ -104,6 +117,9 @@ class SearchBackend(Protocol):
     def count(self) -> int: ...
 
     def ping(self) -> bool: ...
+
+    def bulk(self) -> AbstractContextManager[BulkIndexer]:
+        """A writer for large loads, committed on a clean exit and rolled back on an error."""
 
     def rebuild(self, docs: Iterable[SearchDocument]) -> int:
         """Build a fresh index from `docs` and swap it in atomically; searches go on meanwhile."""

@@ -11,8 +11,8 @@ from lis.db import db
 from lis.documents import queries
 from lis.documents.schemas import (
     DocumentListArgsSchema,
-    DocumentSchema,
     DocumentListSchema,
+    DocumentSchema,
     SearchArgsSchema,
     SearchPageSchema,
     VersionSchema,

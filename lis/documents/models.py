@@ -32,7 +32,7 @@ class Document(Base):
     __table_args__ = (Index("ix_documents_kind_issued", "kind", "issued_date"),)
 
     id: Mapped[intpk]
-    external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    external_id: Mapped[str] = mapped_column(String(255), unique=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     number: Mapped[str] = mapped_column(String(120))
     number_key: Mapped[str] = mapped_column(String(120), index=True)

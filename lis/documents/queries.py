@@ -12,7 +12,7 @@ from lis.documents.models import Document, Version, VersionPart
 from lis.errors import NotFound
 from search.analysis import number_key
 
-MAX_ID = 120
+MAX_ID = 255
 MAX_SEQ = 1_000_000
 
 

@@ -1,4 +1,10 @@
-"""Session hooks: write outbox rows for changed documents inside the same flush."""
+"""Session hooks: write outbox rows for changed documents inside the same flush.
+
+Keys in `session.info`:
+- DOCS_KEY: documents changed in the flush under way;
+- ROWS_KEY: the outbox rows this session added (a bulk import removes them once indexed);
+- COMMITTED_KEY: set when a commit carried outbox rows, so the request drains after it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,10 @@ from sqlalchemy.orm import Session
 from lis.documents.models import Document, Version
 from lis.indexing.models import OutboxEntry
 
-PENDING_KEY = "lis.outbox_written"
+DOCS_KEY = "lis.outbox_docs"
+ROWS_KEY = "lis.outbox_rows"
+WRITTEN_KEY = "lis.outbox_written"
+COMMITTED_KEY = "lis.outbox_committed"
 
 
 def _changed_documents(session: Session) -> tuple[set[Document], set[Document]]:
@@ -31,7 +40,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     upserts, deletes = _changed_documents(session)
     if not (upserts or deletes):
         return
-    pending = session.info.setdefault("lis.outbox_docs", {})
+    pending = session.info.setdefault(DOCS_KEY, {})
     for doc in upserts:
         pending[id(doc)] = (doc, "upsert")
     for doc in deletes:
@@ -41,19 +50,25 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 def _after_flush_postexec(session: Session, _ctx: Any) -> None:
     """Ids exist only after the flush, so the outbox rows are added here; SQLAlchemy flushes
     them in the same commit."""
-    pending = session.info.pop("lis.outbox_docs", None)
+    pending = session.info.pop(DOCS_KEY, None)
     if not pending:
         return
+    rows = session.info.setdefault(ROWS_KEY, [])
     for doc, op in pending.values():
-        session.add(
-            OutboxEntry(entity="document", entity_id=doc.id, op=op, external_id=doc.external_id)
-        )
-    session.info[PENDING_KEY] = True
+        row = OutboxEntry(entity="document", entity_id=doc.id, op=op, external_id=doc.external_id)
+        session.add(row)
+        rows.append(row)
+    session.info[WRITTEN_KEY] = True
 
 
 def _after_commit(session: Session) -> None:
-    if session.info.pop(PENDING_KEY, False):
-        session.info["lis.outbox_committed"] = True
+    if session.info.pop(WRITTEN_KEY, False):
+        session.info[COMMITTED_KEY] = True
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(ROWS_KEY, None)
+    session.info.pop(WRITTEN_KEY, None)
 
 
 def install(session_factory: Any) -> None:
@@ -62,3 +77,4 @@ def install(session_factory: Any) -> None:
     event.listen(session_factory, "before_flush", _before_flush)
     event.listen(session_factory, "after_flush_postexec", _after_flush_postexec)
     event.listen(session_factory, "after_commit", _after_commit)
+    event.listen(session_factory, "after_rollback", _after_rollback)

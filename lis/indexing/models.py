@@ -17,7 +17,7 @@ class OutboxEntry(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int] = mapped_column(Integer, index=True)
     op: Mapped[str] = mapped_column(String(10))  # "upsert" | "delete"
-    external_id: Mapped[str] = mapped_column(String(120))
+    external_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[created_at]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))

@@ -86,6 +86,13 @@ class DrainResult:
     remaining: int = 0
 
 
+def forget_outbox_rows(session: Session, ids: list[int]) -> None:
+    """Remove rows whose change is already in the index (a bulk load indexed them itself)."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_(chunk)))
+
+
 def pending_count(session: Session) -> int:
     from sqlalchemy import func
 

@@ -16,6 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import tantivy as tv
 from search.analysis import MAX_TOKEN_BYTES, normalize, number_key, tokens
 from search.interface import (
     KEYWORD_FIELDS,
+    BulkIndexer,
     FacetValue,
     Hit,
     SearchDocument,
@@ -36,6 +38,7 @@ from search.query import ParsedQuery, parse
 POINTER = "CURRENT"
 FACET_SIZE = {"issuer": 30, "adviser": 30, "holder": 30, "committee": 30}
 SNIPPET_CHARS = 220
+BULK_HEAP = 256_000_000
 TITLE_BOOST = 3.0
 TITLE_PHRASE_BOOST = 4.0
 BODY_PHRASE_BOOST = 2.0
@@ -121,6 +124,36 @@ def to_tantivy(doc: SearchDocument) -> tv.Document:
     return out
 
 
+class _Bulk:
+    """Writes through one tantivy writer. Tantivy indexes in its own thread, so the caller's
+    Python work (parsing, database writes) overlaps with the engine's."""
+
+    def __init__(self, writer: tv.IndexWriter) -> None:
+        self._writer = writer
+        self.uncommitted = 0
+
+    def add(self, docs: Iterable[SearchDocument]) -> int:
+        count = 0
+        for doc in docs:
+            self._writer.delete_documents_by_term("id", doc.id)
+            self._writer.add_document(to_tantivy(doc))
+            count += 1
+        self.uncommitted += count
+        return count
+
+    def delete(self, ids: Iterable[str]) -> int:
+        count = 0
+        for doc_id in ids:
+            self._writer.delete_documents_by_term("id", doc_id)
+            count += 1
+        self.uncommitted += count
+        return count
+
+    def commit(self) -> None:
+        self._writer.commit()
+        self.uncommitted = 0
+
+
 class EmbeddedBackend:
     name = "embedded"
 
@@ -195,47 +228,37 @@ class EmbeddedBackend:
             raise
 
     # --- writing ------------------------------------------------------------------------------
-    def _write(
-        self, index: tv.Index, docs: Iterable[SearchDocument], heap: int | None = None
-    ) -> int:
+    @contextmanager
+    def _bulk_on(self, index: tv.Index, heap: int | None = None) -> Iterator[_Bulk]:
         writer = self._writer(index, heap)
-        written = 0
+        bulk = _Bulk(writer)
         try:
-            for doc in docs:
-                writer.delete_documents_by_term("id", doc.id)
-                writer.add_document(to_tantivy(doc))
-                written += 1
-            writer.commit()
+            yield bulk
+            bulk.commit()
         except BaseException:
             writer.rollback()
             raise
         finally:
-            writer.wait_merging_threads()
-        index.reload()
-        return written
+            writer.wait_merging_threads()  # releases the writer lock
+            index.reload()
+
+    def bulk(self, heap: int = BULK_HEAP) -> AbstractContextManager[BulkIndexer]:
+        return self._bulk_on(self._open(), heap)
 
     def index(self, docs: Iterable[SearchDocument]) -> int:
-        return self._write(self._open(), docs)
+        with self._bulk_on(self._open()) as bulk:
+            return bulk.add(docs)
 
     def delete(self, ids: Iterable[str]) -> int:
-        index = self._open()
-        writer = self._writer(index)
-        count = 0
-        try:
-            for doc_id in ids:
-                writer.delete_documents_by_term("id", doc_id)
-                count += 1
-            writer.commit()
-        finally:
-            writer.wait_merging_threads()
-        index.reload()
-        return count
+        with self._bulk_on(self._open()) as bulk:
+            return bulk.delete(ids)
 
-    def rebuild(self, docs: Iterable[SearchDocument], *, heap: int = 256_000_000) -> int:
+    def rebuild(self, docs: Iterable[SearchDocument], *, heap: int = BULK_HEAP) -> int:
         self.root.mkdir(parents=True, exist_ok=True)
         name, index = self._new_generation()
         try:
-            written = self._write(index, docs, heap)
+            with self._bulk_on(index, heap) as bulk:
+                written = bulk.add(docs)
         except BaseException:
             shutil.rmtree(self.root / name, ignore_errors=True)
             raise
