@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     _configure(app, settings)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # fields in schema order, faster
     logging.basicConfig(level=logging.INFO if settings.debug else logging.WARNING)
 
     db.init_engine(settings.database_url)

@@ -14,6 +14,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lis.errors import DomainError, error_body
+from search.interface import SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Any:
         return _render(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(SearchUnavailable)
+    def _search_down(exc: SearchUnavailable) -> Any:
+        log.warning("search unavailable on %s: %s", request.path, exc)
+        return _render(503, "search_unavailable", f"search is unavailable: {exc}")
 
     @app.errorhandler(InternalServerError)
     def _internal(exc: InternalServerError) -> Any:

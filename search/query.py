@@ -39,6 +39,16 @@ class ParsedQuery:
         return bool(self.numbers or self.partial_numbers) and not (self.terms or self.phrases)
 
 
+def highlight_words(p: ParsedQuery) -> tuple[str, ...]:
+    """The folded words to mark in results: terms, phrase words and number parts."""
+    words = [*p.terms, *(w for phrase in p.phrases for w in phrase)]
+    for key in p.numbers:
+        words += tokens(key)
+    for num, year in p.partial_numbers:
+        words += [num, year]
+    return tuple(dict.fromkeys(words))
+
+
 def _strip_kind_words(words: list[str]) -> tuple[list[str], str | None]:
     """Remove a kind word (and "số") that stands right before a number."""
     hint = None

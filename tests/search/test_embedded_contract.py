@@ -289,3 +289,21 @@ def test_second_writer_is_refused_not_crashed(tmp_path: Path) -> None:
             EmbeddedBackend(tmp_path).index(FIXTURE[1:2])
     finally:
         del held
+
+
+def test_index_of_another_schema_asks_for_a_reindex(tmp_path: Path) -> None:
+    import tantivy as tv
+
+    from search.interface import SearchUnavailable
+
+    old = tmp_path / "gen-old"
+    old.mkdir()
+    builder = tv.SchemaBuilder()
+    builder.add_text_field("id", stored=True)
+    tv.Index(builder.build(), path=str(old))
+    (tmp_path / "CURRENT").write_text("gen-old")
+    backend = EmbeddedBackend(tmp_path)
+    with pytest.raises(SearchUnavailable, match="lis search reindex"):
+        backend.search(SearchQuery(text="luat"))
+    backend.rebuild(FIXTURE[:2])  # what `lis search reindex` does
+    assert backend.count() == 2
