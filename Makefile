@@ -34,7 +34,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check lis search emulation tests bench
+	$(BIN)/ruff format --check .
 
 bench: install
 	$(BIN)/python bench/search.py

@@ -9,8 +9,8 @@ from flask import Flask, current_app
 from lis.db import db, transaction
 from lis.indexing.hooks import COMMITTED_KEY, ROWS_KEY
 from lis.indexing.services import drain_batch
-from lis.settings import Settings
-from search.backends import build_backend
+from lis.settings import Settings, SettingsError
+from search.backends import BackendNotAvailable, build_backend
 from search.interface import SearchBackend
 
 log = logging.getLogger(__name__)
@@ -18,11 +18,14 @@ EXTENSION = "lis.search"
 
 
 def make_backend(settings: Settings) -> SearchBackend:
-    return build_backend(
-        settings.search_backend,
-        index_dir=settings.index_dir,
-        elasticsearch_url=settings.elasticsearch_url,
-    )
+    try:
+        return build_backend(
+            settings.search_backend,
+            index_dir=settings.index_dir,
+            elasticsearch_url=settings.elasticsearch_url,
+        )
+    except BackendNotAvailable as exc:
+        raise SettingsError(str(exc)) from exc
 
 
 def get_backend() -> SearchBackend:

@@ -102,3 +102,24 @@ def test_console_script_refuses_to_start_without_a_secret(tmp_path: Path) -> Non
     )
     assert proc.returncode == 2
     assert "LIS_SECRET_KEY is not set" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_elasticsearch_backend_is_refused_with_a_message(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIS_")}
+    env.update(
+        LIS_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+        LIS_DEBUG="1",
+        LIS_SEARCH_BACKEND="elasticsearch",
+        LIS_ELASTICSEARCH_URL="http://127.0.0.1:9",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "lis", "search", "sync"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "LIS_SEARCH_BACKEND=embedded" in proc.stderr and "Traceback" not in proc.stderr

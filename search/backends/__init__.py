@@ -7,6 +7,10 @@ from pathlib import Path
 from search.interface import SearchBackend
 
 
+class BackendNotAvailable(ValueError):
+    """The configured backend cannot be built: start-up stops with this message."""
+
+
 def build_backend(
     kind: str, *, index_dir: Path, elasticsearch_url: str | None = None
 ) -> SearchBackend:
@@ -15,7 +19,8 @@ def build_backend(
 
         return EmbeddedBackend(index_dir)
     if kind == "elasticsearch":
-        raise NotImplementedError(
-            "The Elasticsearch backend is not built yet; use LIS_SEARCH_BACKEND=embedded"
+        raise BackendNotAvailable(
+            "LIS_SEARCH_BACKEND=elasticsearch: this version has only the embedded backend "
+            "(the Elasticsearch backend is planned); set LIS_SEARCH_BACKEND=embedded"
         )
-    raise ValueError(f"unknown search backend {kind!r}")
+    raise BackendNotAvailable(f"unknown search backend {kind!r}")
