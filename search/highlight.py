@@ -17,7 +17,8 @@ from functools import lru_cache
 from search.analysis import fold
 
 _WORD_END = r"(?![^\W_])"
-_GAP = r"[\W_]{1,6}"  # what may stand between the words of a phrase: spaces, punctuation
+_GAP = r"[\W_]{1,6}"
+PHRASE_SCAN = 60_000  # what may stand between the words of a phrase: spaces, punctuation
 
 
 def _letter_classes() -> dict[str, str]:
@@ -100,7 +101,9 @@ def snippet(
         return None
     found = None
     if len(words) > 1:
-        found = _search(_compile(words, True), text)
+        # Where the whole phrase occurs is the best snippet; looking for it only in the first
+        # part of a very long text bounds the cost (a code runs to 550,000 characters).
+        found = _search(_compile(words, True), text[:PHRASE_SCAN])
     if found is None:
         for word in (*rare_first, *words):
             found = _search(_compile((word,), False), text)

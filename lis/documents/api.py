@@ -66,7 +66,7 @@ def args_from(data: dict[str, Any]) -> SearchArgs:
 
 @blp.route("/search")
 class Search(MethodView):
-    @blp.arguments(SearchArgsSchema, location="query", as_kwargs=False)
+    @blp.arguments(SearchArgsSchema(), location="query", as_kwargs=False)
     @blp.response(200, SearchPageSchema)
     def get(self, data: dict[str, Any]) -> Response:
         """Full-text and number search with filters, facet counts and highlights."""
@@ -78,7 +78,7 @@ class Search(MethodView):
 
 @blp.route("/documents")
 class Documents(MethodView):
-    @blp.arguments(DocumentListArgsSchema, location="query", as_kwargs=False)
+    @blp.arguments(DocumentListArgsSchema(), location="query", as_kwargs=False)
     @blp.response(200, DocumentListSchema)
     def get(self, data: dict[str, Any]) -> dict[str, Any]:
         """Documents, newest first, filtered by metadata, a page at a time."""
