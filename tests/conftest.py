@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from lis.app import create_app
+from lis.auth import identity
 from lis.auth import services as auth_services
 from lis.db import db
 from lis.settings import Settings
@@ -87,6 +88,7 @@ def db_session(app: Flask) -> Iterator[object]:
         try:
             yield db.session()
         finally:
+            identity.forget()  # ids of rolled-back users are reused by the next test
             db.session.remove()
             outer.rollback()
             connection.close()

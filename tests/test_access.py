@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from lis.auth import identity
 from lis.auth.access import PUBLIC_ENDPOINTS
 from lis.auth.models import ROLES, ApiToken, User
 from lis.db import db
@@ -89,17 +90,32 @@ def test_login_redirects_only_to_same_site(client: FlaskClient, make_user: Any) 
 
 def test_bad_and_revoked_tokens(client: FlaskClient, token_for: Any, db_session: Any) -> None:
     token = token_for("deputy")
+    headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/search", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert client.get("/api/v1/search", headers=headers).status_code == 200
     row = db_session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
     assert row.token_hash != token and token not in row.token_hash  # only the hash is kept
     from lis.db import utcnow
 
     row.revoked_at = utcnow()
     db_session.flush()
-    assert (
-        client.get("/api/v1/search", headers={"Authorization": f"Bearer {token}"}).status_code
-        == 401
-    )
+    # Another process would see the revocation within IDENTITY_TTL; this one forgets at once.
+    identity.forget()
+    assert client.get("/api/v1/search", headers=headers).status_code == 401
+
+
+def test_identity_is_cached_briefly(client: FlaskClient, token_for: Any, db_session: Any) -> None:
+    token = token_for("deputy")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/search", headers=headers).status_code == 200
+    row = db_session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
+    row.user.active = False
+    db_session.flush()
+    assert client.get("/api/v1/search", headers=headers).status_code == 200  # still cached
+    identity._cache._items = {  # as if IDENTITY_TTL had passed
+        k: (0.0, v) for k, (_, v) in identity._cache._items.items()
+    }
+    assert client.get("/api/v1/search", headers=headers).status_code == 401
 
 
 def test_passwords_are_hashed(app: Flask, db_session: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from lis.auth import services
+from lis.auth import identity
 from lis.db import db
 from lis.errors import PermissionDenied, error_body
 from lis.extensions import csrf, login_manager
@@ -52,15 +52,12 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> Any:
-        from lis.auth.models import User
-
-        user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        return identity.principal_for_id(db.session(), int(user_id)) if user_id.isdigit() else None
 
     @login_manager.request_loader
     def _load_from_token(_request: Any) -> Any:
         token = bearer_token()
-        return services.user_for_token(db.session(), token) if token else None
+        return identity.principal_for_token(db.session(), token) if token else None
 
     @login_manager.unauthorized_handler
     def _unauthorized() -> Any:
