@@ -24,7 +24,7 @@ from lis.documents.import_job import BATCH as IMPORT_BATCH
 from lis.documents.import_job import import_file
 from lis.documents.models import Document
 from lis.documents.schemas import KIND_CODES
-from lis.documents.search import SearchArgs, search_documents
+from lis.documents.search import SearchArgs, hit_to_dict, search_documents
 from lis.errors import DomainError
 from lis.indexing.services import iter_search_documents, pending_count
 from lis.search_backend import drain_outbox, get_backend
@@ -101,20 +101,7 @@ def search_query(
     except SearchUnavailable as exc:
         _fail(f"search is unavailable: {exc}")
     if as_json:
-        out = {
-            "total": page.total,
-            "hits": [
-                {
-                    "id": h.id,
-                    "number": h.number,
-                    "title": h.title,
-                    "kind": h.kind,
-                    "score": round(h.score, 4),
-                    "highlights": {k: list(v) for k, v in h.highlights.items()},
-                }
-                for h in page.hits
-            ],
-        }
+        out = {"total": page.total, "hits": [hit_to_dict(h) for h in page.hits]}
         click.echo(json.dumps(out, ensure_ascii=False))
         return
     click.echo(f"{page.total} documents")

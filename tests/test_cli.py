@@ -87,12 +87,13 @@ def test_sync_and_reindex(app: Flask, db_session: Any) -> None:
     assert "reindexed" in reindex.output
 
 
-def test_console_script_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
+def run_lis(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """The console script in a clean environment: only the LIS_* settings given here."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIS_")}
     env["LIS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.db'}"
-    env["LIS_SECRET_KEY"] = ""
-    proc = subprocess.run(
-        [sys.executable, "-m", "lis", "search", "sync"],
+    env.update(settings)
+    return subprocess.run(
+        [sys.executable, "-m", "lis", *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -100,26 +101,22 @@ def test_console_script_refuses_to_start_without_a_secret(tmp_path: Path) -> Non
         timeout=60,
         check=False,
     )
+
+
+def test_console_script_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
+    proc = run_lis(tmp_path, "search", "sync", LIS_SECRET_KEY="")
     assert proc.returncode == 2
     assert "LIS_SECRET_KEY is not set" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_elasticsearch_backend_is_refused_with_a_message(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIS_")}
-    env.update(
-        LIS_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+    proc = run_lis(
+        tmp_path,
+        "search",
+        "sync",
         LIS_DEBUG="1",
         LIS_SEARCH_BACKEND="elasticsearch",
         LIS_ELASTICSEARCH_URL="http://127.0.0.1:9",
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "lis", "search", "sync"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
     )
     assert proc.returncode == 2
     assert "LIS_SEARCH_BACKEND=embedded" in proc.stderr and "Traceback" not in proc.stderr

@@ -18,7 +18,7 @@ from lis.documents.schemas import (
     SearchPageSchema,
     VersionSchema,
 )
-from lis.documents.search import SearchArgs, search_documents
+from lis.documents.search import SearchArgs, hit_to_dict, search_documents
 from lis.search_backend import get_backend
 from search.interface import SearchPage
 
@@ -32,17 +32,7 @@ def page_to_dict(page: SearchPage, args: SearchArgs) -> dict[str, Any]:
         "total": page.total,
         "page": args.page,
         "per_page": args.per_page,
-        "hits": [
-            {
-                "id": h.id,
-                "number": h.number,
-                "title": h.title,
-                "kind": h.kind,
-                "score": round(h.score, 4),
-                "highlights": {k: list(v) for k, v in h.highlights.items()},
-            }
-            for h in page.hits
-        ],
+        "hits": [hit_to_dict(h) for h in page.hits],
         "facets": {
             name: [{"value": v.value, "count": v.count} for v in values]
             for name, values in page.facets.items()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from search.interface import DEFAULT_FACETS, SearchBackend, SearchPage, SearchQuery
+from search.interface import DEFAULT_FACETS, Hit, SearchBackend, SearchPage, SearchQuery
 
 MAX_WINDOW = 10_000  # deepest result reachable by paging, as on Elasticsearch
 
@@ -46,3 +47,15 @@ class SearchArgs:
 
 def search_documents(backend: SearchBackend, args: SearchArgs) -> SearchPage:
     return backend.search(args.to_query())
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    """One hit as the API and `lis search query --json` print it."""
+    return {
+        "id": hit.id,
+        "number": hit.number,
+        "title": hit.title,
+        "kind": hit.kind,
+        "score": round(hit.score, 4),
+        "highlights": {field: list(marked) for field, marked in hit.highlights.items()},
+    }
