@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, func
+from sqlalchemy import JSON, DateTime, MetaData, Select, create_engine, event, func, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -51,12 +51,20 @@ updated_at = Annotated[
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite opens its own transactions late (at the first write), which breaks SAVEPOINT and
+    # lets reads run outside a transaction; SQLAlchemy's documented fix is to switch that off and
+    # emit BEGIN ourselves (see `_sqlite_begin`).
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -67,6 +75,7 @@ def make_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -91,6 +100,13 @@ class Database:
 
 
 db = Database()
+
+
+def page_of(session: Session, stmt: Select[Any], page: int, per_page: int) -> tuple[int, list[Any]]:
+    """(total, the rows of page `page`) for an ordered select: the list endpoints' one shape."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)))
+    return total, rows
 
 
 @contextmanager
