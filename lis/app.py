@@ -18,6 +18,7 @@ from lis.settings import PROJECT_ROOT, Settings
 from lis.auth import models as _auth_models  # noqa: F401  isort: skip
 from lis.documents import models as _document_models  # noqa: F401  isort: skip
 from lis.indexing import models as _indexing_models  # noqa: F401  isort: skip
+from lis.reference import models as _reference_models  # noqa: F401  isort: skip
 
 
 class LisFlask(Flask):
@@ -53,6 +54,7 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 def _register_api(app: Flask) -> None:
     from lis.documents.api import blp as documents_api
+    from lis.reference.api import blp as reference_api
 
     api.init_app(
         app,
@@ -67,6 +69,7 @@ def _register_api(app: Flask) -> None:
         },
     )
     api.register_blueprint(documents_api)
+    api.register_blueprint(reference_api)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -27,6 +27,7 @@ from lis.documents.schemas import KIND_CODES
 from lis.documents.search import SearchArgs, hit_to_dict, search_documents
 from lis.errors import DomainError
 from lis.indexing.services import iter_search_documents, pending_count
+from lis.reference.seed import seed_reference
 from lis.search_backend import drain_outbox, get_backend
 from lis.settings import SettingsError
 from search.interface import SearchUnavailable
@@ -219,14 +220,34 @@ def seed_group() -> None:
     """Seed data."""
 
 
+def _seed_reference() -> None:
+    try:
+        with transaction() as session:
+            report = seed_reference(session)
+    except DomainError as exc:
+        _fail(exc.message)
+    for table, t in report.tallies.items():
+        click.echo(f"{table}: created {t.created}, updated {t.updated}, unchanged {t.unchanged}")
+    if not report.changed:
+        click.echo("reference data unchanged")
+
+
+@seed_group.command("reference")
+@with_appcontext
+def seed_reference_command() -> None:
+    """Create or update units, terms, sessions, document kinds, kinds of work (idempotent)."""
+    _seed_reference()
+
+
 @seed_group.command("demo")
 @click.option("--corpus", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_context
 @with_appcontext
 def seed_demo(ctx: click.Context, corpus: Path | None) -> None:
-    """Create the demo users and import the demo corpus into an empty database."""
+    """Seed reference data and demo users; import the demo corpus into an empty database."""
     from lis.demo import DEMO_PASSWORD, ensure_demo_users
 
+    _seed_reference()
     with transaction() as session:
         created = ensure_demo_users(session)
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -8,7 +8,7 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from lis.db import db
+from lis.db import db, page_of
 from lis.documents import queries
 from lis.documents.schemas import (
     DocumentListArgsSchema,
@@ -73,9 +73,7 @@ class Documents(MethodView):
     def get(self, data: dict[str, Any]) -> dict[str, Any]:
         """Documents, newest first, filtered by metadata, a page at a time."""
         page, per_page = data.pop("page"), data.pop("per_page")
-        total, items = queries.page_of_documents(
-            db.session(), queries.list_documents(**data), page, per_page
-        )
+        total, items = page_of(db.session(), queries.list_documents(**data), page, per_page)
         return {"total": total, "page": page, "per_page": per_page, "items": items}
 
 

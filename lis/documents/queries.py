@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from lis.documents.models import Document, Version, VersionPart
@@ -39,14 +39,6 @@ def list_documents(
     if number:
         stmt = stmt.where(Document.number_key == number_key(number))
     return stmt.order_by(Document.issued_date.desc().nulls_last(), Document.id)
-
-
-def page_of_documents(
-    session: Session, stmt: Select[tuple[Document]], page: int, per_page: int
-) -> tuple[int, list[Document]]:
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    items = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)))
-    return total, items
 
 
 def _plausible_id(external_id: str) -> bool:
