@@ -15,6 +15,7 @@ from lis.json_provider import OrjsonProvider
 from lis.settings import PROJECT_ROOT, Settings
 
 # Import the models so that the metadata (and Alembic) sees every table.
+from lis.audit import models as _audit_models  # noqa: F401  isort: skip
 from lis.auth import models as _auth_models  # noqa: F401  isort: skip
 from lis.documents import models as _document_models  # noqa: F401  isort: skip
 from lis.indexing import models as _indexing_models  # noqa: F401  isort: skip
@@ -53,6 +54,7 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _register_api(app: Flask) -> None:
+    from lis.audit.api import blp as audit_api
     from lis.documents.api import blp as documents_api
     from lis.reference.api import blp as reference_api
 
@@ -70,10 +72,12 @@ def _register_api(app: Flask) -> None:
     )
     api.register_blueprint(documents_api)
     api.register_blueprint(reference_api)
+    api.register_blueprint(audit_api)
 
 
 def _register_blueprints(app: Flask) -> None:
     from lis.api_assets import bp as api_assets
+    from lis.audit.views import bp as audit_bp
     from lis.auth.views import bp as auth_bp
     from lis.health.views import bp as health_bp
     from lis.web.views import bp as web_bp
@@ -82,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(audit_bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

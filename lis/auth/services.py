@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lis.audit import services as audit
 from lis.auth.models import ROLES, ApiToken, User
 from lis.db import utcnow
 from lis.errors import Conflict, NotFound, ValidationError
@@ -31,7 +33,13 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 def create_user(
-    session: Session, *, email: str, password: str, roles: list[str], name: str = ""
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    roles: list[str],
+    name: str = "",
+    actor: Any = None,
 ) -> User:
     errors: dict[str, str] = {}
     email = email.strip().lower()
@@ -54,6 +62,15 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        summary=f"user {email} created",
+        after={"email": email, "name": name, "roles": user.roles},
+    )
     return user
 
 
@@ -69,14 +86,24 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def issue_token(session: Session, email: str) -> str:
+def issue_token(session: Session, email: str, actor: Any = None) -> str:
     """A new API token for the user; only its hash is stored, so it is shown once."""
     user = find_user(session, email)
     if user is None:
         raise NotFound(f"no user with e-mail {email}", {"email": "unknown"})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user=user, token_hash=_hash_token(token), prefix=token[:12]))
+    row = ApiToken(user=user, token_hash=_hash_token(token), prefix=token[:12])
+    session.add(row)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="issue_token",
+        entity="user",
+        entity_id=user.id,
+        summary=f"API token {row.prefix}… issued to {user.email}",
+        after={"token_id": row.id, "prefix": row.prefix},
+    )
     return token
 
 
