@@ -18,7 +18,9 @@ from lis.settings import PROJECT_ROOT, Settings
 from lis.audit import models as _audit_models  # noqa: F401  isort: skip
 from lis.auth import models as _auth_models  # noqa: F401  isort: skip
 from lis.documents import models as _document_models  # noqa: F401  isort: skip
+from lis.drafts import models as _draft_models  # noqa: F401  isort: skip
 from lis.indexing import models as _indexing_models  # noqa: F401  isort: skip
+from lis.people import models as _people_models  # noqa: F401  isort: skip
 from lis.reference import models as _reference_models  # noqa: F401  isort: skip
 
 

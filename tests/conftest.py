@@ -68,6 +68,8 @@ def app(settings: Settings) -> Iterator[Flask]:
     app = create_app(settings)
     with app.app_context():
         upgrade()
+        seeded = app.test_cli_runner().invoke(args=["seed", "reference"])
+        assert seeded.exit_code == 0, seeded.output
         if SAMPLE.exists():
             result = app.test_cli_runner().invoke(args=["import", "documents", str(SAMPLE)])
             assert result.exit_code == 0, result.output

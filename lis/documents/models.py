@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lis.db import Base, created_at, intpk, updated_at
+
+if TYPE_CHECKING:
+    from lis.drafts.models import StageEvent
+    from lis.reference.models import Session, Term, Unit
 
 # Normalised kinds, from the corpus' `doc_type` (Vietnamese) to the codes used in the API.
 KINDS: dict[str, str] = {
@@ -25,6 +40,17 @@ KINDS: dict[str, str] = {
 }
 KIND_LABELS: dict[str, str] = {code: label for label, code in KINDS.items()}
 STATUSES: tuple[str, ...] = ("in_force_at_codification", "unknown")
+# Where a document came from: the imported corpus, or a draft created in LIS.
+ORIGINS: tuple[str, ...] = ("imported", "draft")
+PROCEDURES: tuple[str, ...] = ("normal", "shortened", "special")
+
+# The sessions at which a draft is planned to be considered (one, or two for two-session laws).
+document_sessions = Table(
+    "document_sessions",
+    Base.metadata,
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Document(Base):
@@ -47,8 +73,27 @@ class Document(Base):
     topics: Mapped[list[str]] = mapped_column(default=list)
     source: Mapped[str | None] = mapped_column(Text)
     license: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(16), default="imported", server_default="imported")
+    # The legislative record (drafts; imported documents sit in their kind's final stage).
+    stage: Mapped[str | None] = mapped_column(String(40), index=True)
+    holder_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    drafting_agency: Mapped[str | None] = mapped_column(String(300))
+    drafting_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    term_id: Mapped[int | None] = mapped_column(ForeignKey("terms.id"), index=True)
+    procedure: Mapped[str] = mapped_column(String(16), default="normal", server_default="normal")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
+
+    holder_unit: Mapped[Unit | None] = relationship(foreign_keys=[holder_unit_id])
+    drafting_unit: Mapped[Unit | None] = relationship(foreign_keys=[drafting_unit_id])
+    lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
+    term: Mapped[Term | None] = relationship()
+    planned_sessions: Mapped[list[Session]] = relationship(secondary=document_sessions)
+    stage_events: Mapped[list[StageEvent]] = relationship(
+        back_populates="document", order_by="StageEvent.seq", cascade="all, delete-orphan"
+    )
 
     versions: Mapped[list[Version]] = relationship(
         back_populates="document", order_by="Version.seq", cascade="all, delete-orphan"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from lis.documents.models import KINDS
 from lis.errors import ValidationError
@@ -130,10 +130,14 @@ def test_a_new_session_is_added(db_session: Any, reference: Any, tmp_path: Path)
 def test_bad_seed_files_are_refused_before_any_write(
     db_session: Any, tmp_path: Path, name: str, edit: Any, message: str
 ) -> None:
+    before = {m: _count(db_session, m) for m in (Unit, Term, NaSession, DocumentKind, WorkKind)}
+    unit = _unit(db_session, "UBTVQH")
     with pytest.raises(ValidationError) as err:
         seed_reference(db_session, _edited_copy(tmp_path, name, edit))
     assert name in err.value.message and message in err.value.message
-    assert _count(db_session, Unit) == 0
+    assert {m: _count(db_session, m) for m in before} == before
+    db_session.refresh(unit)
+    assert unit.parent.code == "QH"
 
 
 def test_the_unit_tree(db_session: Any, reference: Any) -> None:
@@ -216,10 +220,13 @@ def test_every_row_cites_a_source() -> None:
 
 
 def test_cli_seed_reference_is_idempotent(app: Flask, db_session: Any) -> None:
+    db_session.execute(text("DELETE FROM work_kinds"))
+    db_session.execute(text("UPDATE units SET name_en = 'old' WHERE code = 'QH'"))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed", "reference"])
     assert first.exit_code == 0, first.output
-    assert "units: created 42, updated 0, unchanged 0" in first.output
+    assert "units: created 0, updated 1, unchanged 41" in first.output
+    assert "work_kinds: created 21, updated 0, unchanged 0" in first.output
     second = runner.invoke(args=["seed", "reference"])
     assert second.exit_code == 0, second.output
     assert "units: created 0, updated 0, unchanged 42" in second.output

@@ -1,0 +1,1 @@
+"""Drafts moving through their declared stages: creation, versions, stage events."""
