@@ -15,6 +15,7 @@ from lis.json_provider import OrjsonProvider
 from lis.settings import PROJECT_ROOT, Settings
 
 # Import the models so that the metadata (and Alembic) sees every table.
+from lis.assignments import models as _assignment_models  # noqa: F401  isort: skip
 from lis.audit import models as _audit_models  # noqa: F401  isort: skip
 from lis.auth import models as _auth_models  # noqa: F401  isort: skip
 from lis.documents import models as _document_models  # noqa: F401  isort: skip
@@ -22,6 +23,7 @@ from lis.drafts import models as _draft_models  # noqa: F401  isort: skip
 from lis.indexing import models as _indexing_models  # noqa: F401  isort: skip
 from lis.people import models as _people_models  # noqa: F401  isort: skip
 from lis.reference import models as _reference_models  # noqa: F401  isort: skip
+from lis.relations import models as _relation_models  # noqa: F401  isort: skip
 
 
 class LisFlask(Flask):
@@ -56,9 +58,13 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _register_api(app: Flask) -> None:
+    from lis.assignments.api import blp as assignments_api
     from lis.audit.api import blp as audit_api
     from lis.documents.api import blp as documents_api
+    from lis.drafts.api import blp as drafts_api
+    from lis.people.api import blp as people_api
     from lis.reference.api import blp as reference_api
+    from lis.relations.api import blp as relations_api
 
     api.init_app(
         app,
@@ -72,23 +78,34 @@ def _register_api(app: Flask) -> None:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
-    api.register_blueprint(documents_api)
-    api.register_blueprint(reference_api)
-    api.register_blueprint(audit_api)
+    for blueprint in (
+        documents_api,
+        drafts_api,
+        relations_api,
+        assignments_api,
+        reference_api,
+        people_api,
+        audit_api,
+    ):
+        api.register_blueprint(blueprint)
 
 
 def _register_blueprints(app: Flask) -> None:
     from lis.api_assets import bp as api_assets
+    from lis.assignments.views import bp as assignments_bp
     from lis.audit.views import bp as audit_bp
     from lis.auth.views import bp as auth_bp
+    from lis.drafts.views import bp as drafts_bp
     from lis.health.views import bp as health_bp
+    from lis.people.views import bp as people_bp
+    from lis.relations.views import bp as relations_bp
     from lis.web.views import bp as web_bp
 
     app.register_blueprint(api_assets)
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
-    app.register_blueprint(web_bp)
-    app.register_blueprint(audit_bp)
+    for blueprint in (web_bp, drafts_bp, relations_bp, assignments_bp, people_bp, audit_bp):
+        app.register_blueprint(blueprint)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

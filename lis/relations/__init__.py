@@ -1,0 +1,1 @@
+"""Relations between documents, and relations suggested from the numbers a text cites."""

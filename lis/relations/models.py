@@ -1,0 +1,1 @@
+"""Relation: one document's link to another (basis, amends, replaces, guides, repeals)."""
