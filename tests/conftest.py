@@ -21,7 +21,7 @@ from lis.auth import identity
 from lis.auth import services as auth_services
 from lis.db import db
 from lis.settings import Settings
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory, unit_by_code
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT.parent / "shared" / "corpus"
@@ -123,11 +123,25 @@ def make_user(db_session: object):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def login(client: FlaskClient, make_user):  # type: ignore[no-untyped-def]
-    """Log the test client in through the real form, as a new user with the given roles."""
+def make_member(make_user):  # type: ignore[no-untyped-def]
+    """A user with the given roles whose person belongs to the unit with code `unit`."""
 
-    def do(*roles: str):  # type: ignore[no-untyped-def]
-        user = make_user(*roles)
+    def make(*roles: str, unit: str = "UB-PLTP-V", **kw: object):  # type: ignore[no-untyped-def]
+        user = make_user(*roles, **kw)
+        PersonFactory(name=user.name, email=user.email, user=user, unit=unit_by_code(unit))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient, make_user, make_member):  # type: ignore[no-untyped-def]
+    """Log the test client in through the real form, as a new user with the given roles (a
+    member of the unit with code `unit` when given), or as `user`."""
+
+    def do(*roles: str, unit: str | None = None, user: Any = None):  # type: ignore[no-untyped-def]
+        if user is None:
+            user = make_member(*roles, unit=unit) if unit else make_user(*roles)
         resp = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
         assert resp.status_code == 302, resp.get_data(as_text=True)
         return user
@@ -136,11 +150,13 @@ def login(client: FlaskClient, make_user):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def token_for(db_session: object, make_user):  # type: ignore[no-untyped-def]
-    """An API bearer token for a new user with the given roles."""
+def token_for(db_session: object, make_user, make_member):  # type: ignore[no-untyped-def]
+    """An API bearer token for a new user with the given roles (a member of the unit with code
+    `unit` when given), or for `user`."""
 
-    def make(*roles: str) -> str:
-        user = make_user(*roles)
+    def make(*roles: str, unit: str | None = None, user: Any = None) -> str:
+        if user is None:
+            user = make_member(*roles, unit=unit) if unit else make_user(*roles)
         return auth_services.issue_token(db.session(), user.email)
 
     return make

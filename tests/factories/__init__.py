@@ -7,11 +7,14 @@ import hashlib
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from lis.auth.models import User
 from lis.db import db
 from lis.documents.models import Document, Version
+from lis.people.models import Person
+from lis.reference.models import Unit
 
 TEST_PASSWORD = "correct horse battery"
 # Hashing with the default scrypt cost is slow; tests hash once and reuse it.
@@ -61,3 +64,23 @@ class VersionFactory(BaseFactory):
     label = "Dự thảo"
     text = "Điều 1. Phạm vi điều chỉnh\nLuật này quy định về thử nghiệm."
     text_sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.text.encode()).hexdigest())
+
+
+def unit_by_code(code: str) -> Unit:
+    unit = db.session().scalar(select(Unit).where(Unit.code == code))
+    assert unit is not None, f"no unit {code}: is the reference data seeded?"
+    return unit
+
+
+class PersonFactory(BaseFactory):
+    """A person in a unit (UB-PLTP-V, the law committee's department, unless told)."""
+
+    class Meta:
+        model = Person
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"person{n}@test.lis.vn")
+    position = "Chuyên viên"
+    unit = factory.LazyFunction(lambda: unit_by_code("UB-PLTP-V"))
+    user = None
+    active = True
