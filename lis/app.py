@@ -99,12 +99,21 @@ def _register_blueprints(app: Flask) -> None:
     from lis.health.views import bp as health_bp
     from lis.people.views import bp as people_bp
     from lis.relations.views import bp as relations_bp
+    from lis.web.compare import bp as compare_bp
     from lis.web.views import bp as web_bp
 
     app.register_blueprint(api_assets)
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
-    for blueprint in (web_bp, drafts_bp, relations_bp, assignments_bp, people_bp, audit_bp):
+    for blueprint in (
+        web_bp,
+        compare_bp,
+        drafts_bp,
+        relations_bp,
+        assignments_bp,
+        people_bp,
+        audit_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
