@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from lis.api_fields import UtcDateTime
 from lis.documents.search import MAX_WINDOW
 
 
@@ -18,8 +19,8 @@ class AuditArgsSchema(Schema):
         validate=validate.Length(min=1, max=254),
         metadata={"description": "The actor's e-mail"},
     )
-    since = fields.DateTime(load_default=None, metadata={"description": "ISO date-time, inclusive"})
-    until = fields.DateTime(load_default=None, metadata={"description": "ISO date-time, exclusive"})
+    since = UtcDateTime(load_default=None, metadata={"description": "ISO date-time, inclusive"})
+    until = UtcDateTime(load_default=None, metadata={"description": "ISO date-time, exclusive"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_WINDOW))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -33,7 +34,7 @@ class AuditArgsSchema(Schema):
 
 class AuditEventSchema(Schema):
     id = fields.Integer(required=True)
-    at = fields.DateTime(required=True)
+    at = UtcDateTime(required=True)
     actor = fields.String(attribute="actor_email", required=True)
     action = fields.String(required=True)
     entity = fields.String(required=True)
