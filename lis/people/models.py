@@ -37,3 +37,8 @@ class Person(Base):
 
     unit: Mapped[Unit] = relationship()
     user: Mapped[User | None] = relationship()
+
+    @property
+    def user_email(self) -> str | None:
+        """The linked login's e-mail, which is how the API and forms name the link."""
+        return self.user.email if self.user else None

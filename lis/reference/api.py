@@ -1,5 +1,5 @@
-"""JSON API for reference data (read only): units, terms with their sessions, document kinds and
-kinds of advisory work."""
+"""JSON API for reference data: units, terms with their sessions, document kinds and kinds of
+advisory work. Every logged-in user reads it; administrators create, change and close units."""
 
 from __future__ import annotations
 
@@ -7,18 +7,23 @@ from typing import Any
 
 from flask import Response, jsonify
 from flask.views import MethodView
+from flask_login import current_user
 from flask_smorest import Blueprint
 
-from lis.db import db
-from lis.reference import queries
+from lis.auth.access import require_roles
+from lis.db import db, transaction
+from lis.reference import queries, services
 from lis.reference.models import Unit
 from lis.reference.schemas import (
     DocumentKindListSchema,
     TermListSchema,
     UnitArgsSchema,
+    UnitCloseSchema,
+    UnitCreateSchema,
     UnitDetailSchema,
     UnitListSchema,
     UnitSchema,
+    UnitUpdateSchema,
     WorkKindArgsSchema,
     WorkKindListSchema,
 )
@@ -59,12 +64,60 @@ class Units(MethodView):
         # Already in the schema's shape (the tree is built from dumped units).
         return jsonify({"total": len(units), "items": items})
 
+    @require_roles("admin")
+    @blp.arguments(UnitCreateSchema(), as_kwargs=False)
+    @blp.response(201, UnitDetailSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a unit under an open parent; its code cannot change afterwards (admins)."""
+        with transaction() as session:
+            unit = services.create_unit(session, actor=current_user, **data)
+        return queries.get_unit(db.session(), unit.code)
+
 
 @blp.route("/units/<string:code>")
 class UnitItem(MethodView):
     @blp.response(200, UnitDetailSchema)
     def get(self, code: str) -> Any:
         """One unit by its code, with its children (closed ones included)."""
+        return queries.get_unit(db.session(), code)
+
+    @require_roles("admin")
+    @blp.arguments(UnitUpdateSchema(), as_kwargs=False)
+    @blp.response(200, UnitDetailSchema)
+    def patch(self, data: dict[str, Any], code: str) -> Any:
+        """Rename, move (parent), re-kind or annotate a unit; only the fields sent change
+        (admins)."""
+        with transaction() as session:
+            unit = queries.get_unit(session, code)
+            services.update_unit(session, unit, actor=current_user, changes=data)
+        return queries.get_unit(db.session(), code)
+
+    @require_roles("admin")
+    @blp.response(204)
+    def delete(self, code: str) -> None:
+        """Delete a unit entered by mistake: 409 when anything refers to it (people, documents,
+        sub-units…); close it instead (admins)."""
+        with transaction() as session:
+            services.delete_unit(session, queries.get_unit(session, code), actor=current_user)
+
+
+@blp.route("/units/<string:code>/close")
+class UnitClose(MethodView):
+    @require_roles("admin")
+    @blp.arguments(UnitCloseSchema(), as_kwargs=False)
+    @blp.response(200, UnitDetailSchema)
+    def post(self, data: dict[str, Any], code: str) -> Any:
+        """Close a unit from `valid_to` (its first day closed), optionally naming its successor.
+        The unit keeps its row; 409 while it has active people or open sub-units (admins)."""
+        with transaction() as session:
+            unit = queries.get_unit(session, code)
+            services.close_unit(
+                session,
+                unit,
+                actor=current_user,
+                on=data["valid_to"],
+                replaced_by=data["replaced_by"],
+            )
         return queries.get_unit(db.session(), code)
 
 

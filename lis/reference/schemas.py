@@ -174,6 +174,65 @@ class UnitDetailSchema(UnitSchema):
     children = fields.List(fields.Nested(UnitSchema), required=True)
 
 
+class UnitCreateSchema(Schema):
+    code = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=40), validate.Regexp(UNIT_CODE)],
+        metadata={"description": "Capitals, digits and dashes, e.g. UB-PLTP-V; cannot change"},
+    )
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    name_en = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    aliases_en = fields.List(
+        fields.String(validate=validate.Length(min=1, max=300)),
+        load_default=list,
+        validate=validate.Length(max=20),
+    )
+    kind = fields.String(required=True, validate=validate.OneOf(UNIT_KINDS))
+    parent = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=40), validate.Regexp(UNIT_CODE)],
+        metadata={"description": "The parent's code (only the Assembly has none)"},
+    )
+    valid_from = fields.Date(load_default=None, allow_none=True)
+    field = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    source = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=300),
+        metadata={"description": "Where the unit is established, e.g. a resolution's number"},
+    )
+
+
+class UnitUpdateSchema(Schema):
+    """Only the fields sent change; the code and the validity dates do not change here."""
+
+    name = fields.String(validate=validate.Length(min=1, max=300))
+    name_en = fields.String(validate=validate.Length(min=1, max=300))
+    aliases_en = fields.List(
+        fields.String(validate=validate.Length(min=1, max=300)), validate=validate.Length(max=20)
+    )
+    kind = fields.String(validate=validate.OneOf(UNIT_KINDS))
+    parent = fields.String(
+        allow_none=True, validate=[validate.Length(max=40), validate.Regexp(UNIT_CODE)]
+    )
+    field = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    note = fields.String(allow_none=True, validate=validate.Length(max=5000))
+
+
+class UnitCloseSchema(Schema):
+    valid_to = fields.Date(
+        required=True, metadata={"description": "The first day the unit no longer exists"}
+    )
+    replaced_by = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=40), validate.Regexp(UNIT_CODE)],
+        metadata={"description": "The code of the unit that takes over its work"},
+    )
+
+
 class SessionSchema(Schema):
     number = fields.Integer(required=True)
     kind = fields.String(required=True, metadata={"description": "regular or irregular"})

@@ -13,6 +13,7 @@ import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lis.audit.models import AuditEvent
 from lis.errors import ValidationError
 from lis.reference import schemas
 from lis.reference.models import DocumentKind, Term, Unit, WorkKind
@@ -34,6 +35,7 @@ class Tally:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0  # edited by an administrator since: the seed leaves them as they are
 
     def count(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
@@ -128,15 +130,25 @@ def _upsert(
     return obj, "updated" if _apply(obj, values) else "unchanged"
 
 
+def _edited_units(session: Session) -> set[str]:
+    """Codes of units an administrator has changed: the audit log remembers every such edit."""
+    stmt = select(AuditEvent.entity_id).where(AuditEvent.entity == "unit").distinct()
+    return set(session.scalars(stmt))
+
+
 def _seed_units(session: Session, rows: list[dict[str, Any]]) -> Tally:
+    edited = _edited_units(session)
     existing = {u.code: u for u in session.scalars(select(Unit))}
-    statuses: dict[str, str] = {}
+    statuses: dict[str, str] = {code: "kept" for code in edited if code in existing}
+    rows = [row for row in rows if row["code"] not in statuses]
     for row in rows:
         values = {k: v for k, v in row.items() if k not in ("parent", "replaced_by")}
         _unit, statuses[row["code"]] = _upsert(session, existing, row["code"], Unit, values)
     # Links second: a row may name a unit declared further down.
     for row in rows:
-        links = {ref: existing[row[ref]] if row[ref] else None for ref in ("parent", "replaced_by")}
+        links = {
+            ref: existing.get(row[ref]) if row[ref] else None for ref in ("parent", "replaced_by")
+        }
         if _apply(existing[row["code"]], links) and statuses[row["code"]] == "unchanged":
             statuses[row["code"]] = "updated"
     tally = Tally()

@@ -238,3 +238,15 @@ def test_cli_seed_demo_seeds_reference_data_first(app: Flask, db_session: Any) -
     assert result.exit_code == 0, result.output
     assert result.output.index("units: created") < result.output.index("Demo logins")
     assert _count(db_session, Unit) == 42
+
+
+def test_units_edited_by_an_administrator_are_kept(db_session: Any, make_user: Any) -> None:
+    """`make run` seeds on every start: it must not undo what an administrator changed."""
+    from lis.reference.services import update_unit
+
+    unit = _unit(db_session, "UB-PLTP")
+    update_unit(db_session, unit, actor=make_user("admin"), changes={"name_en": "Law Committee"})
+    report = seed_reference(db_session)
+    assert report.tallies["units"].kept == 1
+    assert report.tallies["units"].updated == 0
+    assert _unit(db_session, "UB-PLTP").name_en == "Law Committee"
