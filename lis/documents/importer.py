@@ -238,6 +238,9 @@ def import_batch(session: Session, lines: list[Line]) -> ImportStats:
                 external_id=external_id,
                 number_key=number_key(record.number),
                 issuer_normalized=normalize_issuer(record.issuer),
+                # Imported acts are adopted and in force: the final stage of every machine.
+                origin="imported",
+                stage="S_IN_FORCE",
                 **_metadata(record),
             )
             session.add(doc)

@@ -12,6 +12,7 @@ from lis.db import db
 from lis.documents import queries
 from lis.documents.models import KIND_LABELS, Document
 from lis.documents.search import MAX_WINDOW, search_documents
+from lis.drafts.views import document_context
 from lis.search_backend import get_backend
 from lis.web.labels import format_count, format_day, template_globals
 from lis.web.outline import outline
@@ -77,9 +78,11 @@ def document(doc_id: str) -> Any:
     return render_template(
         "document.html",
         doc=doc,
+        document=doc,  # the name other areas' panels (relations, assignments) expect
         version=version,
         kind_labels=KIND_LABELS,
         outline=outline(version.text, queries.part_rows(db.session(), version.id))
         if version is not None
         else None,
+        **document_context(doc),
     )
