@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import func, select
 from tqdm import tqdm
 
@@ -23,10 +24,10 @@ from lis.db import db, transaction
 from lis.documents.import_job import BATCH as IMPORT_BATCH
 from lis.documents.import_job import import_file
 from lis.documents.models import Document
-from lis.documents.schemas import KIND_CODES
-from lis.documents.search import SearchArgs, hit_to_dict, search_documents
+from lis.documents.schemas import KIND_CODES, SearchArgsSchema
+from lis.documents.search import args_from, hit_to_dict, search_documents
 from lis.errors import DomainError
-from lis.indexing.services import iter_search_documents, pending_count
+from lis.indexing.services import iter_search_documents, pending_count, stale_index_reason
 from lis.reference.seed import seed_reference
 from lis.search_backend import drain_outbox, get_backend
 from lis.settings import SettingsError
@@ -86,17 +87,30 @@ def search_group() -> None:
 @search_group.command("query")
 @click.argument("text")
 @click.option("--kind", type=click.Choice(KIND_CODES), multiple=True)
+@click.option("--origin", multiple=True, help="imported or draft")
+@click.option("--stage", multiple=True, help="A stage code, e.g. S_VERIFY")
+@click.option("--holder", multiple=True, help="Code of the unit holding it, e.g. UB-PLTP")
+@click.option("--committee", multiple=True, help="Code of the lead committee, e.g. UB-PLTP")
+@click.option("--term", multiple=True, help="A term code, e.g. XV")
+@click.option("--session", multiple=True, help='"XV-9": 9th session of term XV; "XV-B2": irregular')
 @click.option("--year", type=click.IntRange(1800, 2100))
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @with_appcontext
 def search_query(
-    text: str, kind: tuple[str, ...], year: int | None, limit: int, as_json: bool
+    text: str, year: int | None, limit: int, as_json: bool, **filters: tuple[str, ...]
 ) -> None:
-    """Search documents for TEXT."""
+    """Search documents for TEXT (filters repeat: --stage S_VERIFY --stage S_REVISION)."""
     if len(text) > 500:
         _fail("TEXT is longer than 500 characters")
-    args = SearchArgs(q=text, kind=kind, year_from=year, year_to=year, per_page=limit, facets=())
+    raw = {"q": text, "per_page": limit, **{k: list(v) for k, v in filters.items() if v}}
+    if year is not None:
+        raw |= {"year_from": year, "year_to": year}
+    try:
+        data = SearchArgsSchema().load(raw)
+    except MarshmallowError as exc:
+        _fail(f"invalid filter: {exc}")
+    args = args_from({**data, "facets": ()})
     try:
         page = search_documents(get_backend(), args)
     except SearchUnavailable as exc:
@@ -227,7 +241,10 @@ def _seed_reference() -> None:
     except DomainError as exc:
         _fail(exc.message)
     for table, t in report.tallies.items():
-        click.echo(f"{table}: created {t.created}, updated {t.updated}, unchanged {t.unchanged}")
+        kept = f", kept {t.kept} (edited by an administrator)" if t.kept else ""
+        click.echo(
+            f"{table}: created {t.created}, updated {t.updated}, unchanged {t.unchanged}{kept}"
+        )
     if not report.changed:
         click.echo("reference data unchanged")
 
@@ -255,18 +272,44 @@ def seed_demo(ctx: click.Context, corpus: Path | None) -> None:
         click.echo(f"  {email:<28} {', '.join(roles)}")
     settings = current_app.config["LIS_SETTINGS"]
     corpus = corpus or settings.demo_corpus
-    has_docs = db.session().scalar(select(func.count()).select_from(Document))
+    # Imported documents only: the demo drafts below must not stop a later import.
+    has_docs = db.session().scalar(
+        select(func.count()).select_from(Document).where(Document.origin == "imported")
+    )
     if has_docs:
         click.echo(f"{has_docs} documents already in the database; no import.")
-        return
-    if corpus is None or not corpus.exists():
+    elif corpus is None or not corpus.exists():
         click.echo(f"No demo corpus at {corpus}; set LIS_DEMO_CORPUS to import one.")
-        return
-    ctx.invoke(import_documents, file=corpus, batch_size=IMPORT_BATCH, no_index=False)
+    else:
+        ctx.invoke(import_documents, file=corpus, batch_size=IMPORT_BATCH, no_index=False)
+    _seed_demo_drafts()
+    _bring_index_up_to_date(ctx)
+
+
+def _bring_index_up_to_date(ctx: click.Context) -> None:
+    """Index what the seeding queued, and rebuild an index that an older LIS wrote (or that is
+    out of step with the database): `make run` on an existing checkout then searches at once."""
+    backend = get_backend()
+    drain_outbox(backend)  # a refusing engine keeps the rows; the check below then rebuilds
+    reason = stale_index_reason(db.session(), backend)
+    if reason:
+        click.echo(f"search index: {reason}; rebuilding it")
+        ctx.invoke(search_reindex)
+
+
+def _seed_demo_drafts() -> None:
+    from lis.drafts.demo import ensure_demo_drafts
+
+    with transaction() as session:
+        drafts = ensure_demo_drafts(session)
+    for external_id, title in drafts:
+        click.echo(f"Demo draft {external_id}: {title}")
 
 
 def register_commands(app: Flask) -> None:
-    for command in (import_group, search_group, worker, users_group, seed_group):
+    from lis.relations.cli import relations_group
+
+    for command in (import_group, search_group, worker, users_group, seed_group, relations_group):
         app.cli.add_command(command)
 
 

@@ -12,13 +12,19 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
-# Keyword fields that can be filtered on and counted. Later features fill more of them
-# (stage, holder, committee, term, session, advisers); the index declares them all up front so
-# that adding data never needs a schema change.
+# Keyword fields that can be filtered on and counted, matched exactly (codes and keys, not
+# words). The index declares them all up front so that filling one never needs a schema change.
+# What the application puts in them (the engines only store and count the strings):
+# - kind, status, origin ("imported" | "draft"), stage (a stage code such as "S_VERIFY");
+# - issuer: the normalised issuer name;
+# - holder, committee: unit codes ("UB-PLTP"): who holds the draft, the lead verifying committee;
+# - term: a term code ("XV"); session: session keys ("XV-9", "XV-B2"), see `session` below;
+# - adviser: reserved for the advisers of a draft.
 KEYWORD_FIELDS: tuple[str, ...] = (
     "kind",
     "issuer",
     "status",
+    "origin",
     "stage",
     "holder",
     "committee",
@@ -34,7 +40,13 @@ SORTS: tuple[str, ...] = ("relevance", "issued_desc", "issued_asc")
 
 @dataclass(frozen=True, slots=True)
 class SearchDocument:
-    """A flat record of one document and its latest text, as the engines index it."""
+    """A flat record of one document and its latest text, as the engines index it.
+
+    `keywords` maps a name of KEYWORD_FIELDS to its values (several for `session`: a draft may be
+    planned for two sessions). A session key is "<term code>-<number>" for a regular session
+    ("XV-9": the 9th session of term XV) and "<term code>-B<number>" for an irregular one
+    ("XV-B2": the 2nd extraordinary session, "bất thường"); keys sort within a term by number.
+    """
 
     id: str
     number: str

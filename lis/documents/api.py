@@ -6,10 +6,13 @@ from typing import Any
 
 from flask import Response, jsonify
 from flask.views import MethodView
+from flask_babel import get_locale
 from flask_smorest import Blueprint
 
 from lis.db import db, page_of
 from lis.documents import queries
+from lis.documents.compare_schemas import CompareArgsSchema, CompareSchema, comparison_to_dict
+from lis.documents.comparisons import compare_versions
 from lis.documents.schemas import (
     DocumentListArgsSchema,
     DocumentListSchema,
@@ -18,40 +21,12 @@ from lis.documents.schemas import (
     SearchPageSchema,
     VersionSchema,
 )
-from lis.documents.search import SearchArgs, hit_to_dict, search_documents
+from lis.documents.search import args_from, page_facet_labels, page_to_dict, search_documents
 from lis.search_backend import get_backend
-from search.interface import SearchPage
 
 blp = Blueprint(
     "documents_api", __name__, url_prefix="/api/v1", description="Search and read documents"
 )
-
-
-def page_to_dict(page: SearchPage, args: SearchArgs) -> dict[str, Any]:
-    return {
-        "total": page.total,
-        "page": args.page,
-        "per_page": args.per_page,
-        "hits": [hit_to_dict(h) for h in page.hits],
-        "facets": {
-            name: [{"value": v.value, "count": v.count} for v in values]
-            for name, values in page.facets.items()
-        },
-    }
-
-
-def args_from(data: dict[str, Any]) -> SearchArgs:
-    return SearchArgs(
-        q=data["q"],
-        kind=tuple(data["kind"]),
-        issuer=tuple(data["issuer"]),
-        status=tuple(data["status"]),
-        year_from=data["year_from"],
-        year_to=data["year_to"],
-        sort=data["sort"],
-        page=data["page"],
-        per_page=data["per_page"],
-    )
 
 
 @blp.route("/search")
@@ -59,11 +34,16 @@ class Search(MethodView):
     @blp.arguments(SearchArgsSchema(), location="query", as_kwargs=False)
     @blp.response(200, SearchPageSchema)
     def get(self, data: dict[str, Any]) -> Response:
-        """Full-text and number search with filters, facet counts and highlights."""
+        """Full-text and number search with filters, facet counts and highlights.
+
+        Filters on the legislative record too (origin, stage, holder, committee, term,
+        session); each facet value comes with a label in the reader's language."""
         args = args_from(data)
+        page = search_documents(get_backend(), args)
+        labels = page_facet_labels(db.session(), page, str(get_locale() or "vi"))
         # page_to_dict already has the schema's shape (a test checks it against the OpenAPI
         # document); returning a Response skips a second, costly marshmallow pass.
-        return jsonify(page_to_dict(search_documents(get_backend(), args), args))
+        return jsonify(page_to_dict(page, args, labels))
 
 
 @blp.route("/documents")
@@ -91,3 +71,13 @@ class VersionItem(MethodView):
     def get(self, doc_id: str, n: int) -> Any:
         """One version: its full text and its parts (chapters … points) as offsets into it."""
         return queries.get_version(db.session(), doc_id, n)
+
+
+@blp.route("/documents/<string:doc_id>/compare")
+class CompareVersions(MethodView):
+    @blp.arguments(CompareArgsSchema(), location="query", as_kwargs=False)
+    @blp.response(200, CompareSchema)
+    def get(self, data: dict[str, Any], doc_id: str) -> dict[str, Any]:
+        """Compare two versions article by article, with word-level changes inside articles."""
+        result = compare_versions(db.session(), doc_id, data["a"], data["b"])
+        return comparison_to_dict(result)

@@ -6,12 +6,26 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lis.documents.models import KINDS, STATUSES
+from lis.documents.models import KINDS, ORIGINS, STATUSES
 from lis.documents.search import MAX_WINDOW
+from lis.drafts.machine import STAGES
 from search.interface import SORTS
 
 KIND_CODES = tuple(KINDS.values())
 MAX_QUERY = 500
+# Codes and keys are checked for their form only: a well-formed code that names no unit, term
+# or session matches nothing (like an unknown issuer), and closed units keep working.
+UNIT_CODE = r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$"
+TERM_CODE = r"^[IVXLCivxlc]{1,8}$"
+SESSION_KEY = r"^[IVXLCivxlc]{1,8}-[Bb]?[0-9]{1,3}$"
+
+
+def _codes(pattern: str, what: str, description: str) -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.Regexp(pattern, error=f"not a valid {what}")),
+        load_default=list,
+        metadata={"description": description},
+    )
 
 
 class SearchArgsSchema(Schema):
@@ -34,6 +48,27 @@ class SearchArgsSchema(Schema):
         metadata={"description": "Filter by issuer"},
     )
     status = fields.List(fields.String(validate=validate.OneOf(STATUSES)), load_default=list)
+    origin = fields.List(
+        fields.String(validate=validate.OneOf(ORIGINS)),
+        load_default=list,
+        metadata={"description": "imported (the corpus) or draft (made in LIS) (repeatable)"},
+    )
+    stage = fields.List(
+        fields.String(validate=validate.OneOf(tuple(STAGES))),
+        load_default=list,
+        metadata={"description": "Filter by stage code, e.g. S_VERIFY (repeatable)"},
+    )
+    holder = _codes(UNIT_CODE, "unit code", "Unit holding the draft, e.g. UB-PLTP (repeatable)")
+    committee = _codes(
+        UNIT_CODE, "unit code", "Lead verifying committee, e.g. UB-PLTP (repeatable)"
+    )
+    term = _codes(TERM_CODE, "term code", "NA term, e.g. XV (repeatable)")
+    session = _codes(
+        SESSION_KEY,
+        "session key",
+        'Planned session: "XV-9" for the 9th session of term XV, "XV-B2" for its 2nd '
+        "irregular session (repeatable)",
+    )
     year_from = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
     year_to = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
@@ -68,8 +103,12 @@ class HitSchema(Schema):
 
 
 class FacetValueSchema(Schema):
-    value = fields.String(required=True)
+    value = fields.String(required=True, metadata={"description": "What to filter on"})
     count = fields.Integer(required=True)
+    label = fields.String(
+        required=True,
+        metadata={"description": "The value's name in the reader's language (or the value)"},
+    )
 
 
 class SearchPageSchema(Schema):

@@ -23,13 +23,21 @@ COMMITTED_KEY = "lis.outbox_committed"
 
 
 def _changed_documents(session: Session) -> tuple[set[Document], set[Document]]:
+    """Documents to reindex: any new or changed Document (a column such as `stage` or
+    `lead_unit_id`, or a collection such as `planned_sessions`, makes it dirty) and the document
+    of any new or changed Version (added through the relationship or by `document_id`)."""
     upserts: set[Document] = set()
     deletes: set[Document] = set()
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, Document):
             upserts.add(obj)
-        elif isinstance(obj, Version) and obj.document is not None:
-            upserts.add(obj.document)
+        elif isinstance(obj, Version):
+            document = obj.document
+            if document is None and obj.document_id is not None:
+                with session.no_autoflush:
+                    document = session.get(Document, obj.document_id)
+            if document is not None:
+                upserts.add(document)
     for obj in session.deleted:
         if isinstance(obj, Document):
             deletes.add(obj)

@@ -11,16 +11,42 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lis.documents.models import Document, Version
+from lis.documents.search import IMPORTED_STAGE, session_key
 from lis.indexing.models import OutboxEntry
+from lis.reference.models import Session as NaSession
 from search.interface import SearchBackend, SearchDocument, SearchUnavailable
 
 log = logging.getLogger(__name__)
 BATCH = 500
+
+
+def record_keywords(document: Document) -> dict[str, tuple[str, ...]]:
+    """The legislative record as keyword values: codes and keys, never names (labels are
+    looked up when a page is shown, so renaming a unit needs no reindex)."""
+    origin = document.origin or "imported"
+    stage = document.stage or (IMPORTED_STAGE if origin == "imported" else None)
+    keywords: dict[str, tuple[str, ...]] = {"origin": (origin,)}
+    if stage:
+        keywords["stage"] = (stage,)
+    if document.holder_unit is not None:
+        keywords["holder"] = (document.holder_unit.code,)
+    if document.lead_unit is not None:
+        keywords["committee"] = (document.lead_unit.code,)
+    if document.term is not None:
+        keywords["term"] = (document.term.code,)
+    # An imported document loaded without its planned sessions has none (only drafts are
+    # planned for sessions): skipping the lazy load keeps a bulk import at one query per batch.
+    if document.origin == "imported" and "planned_sessions" in inspect(document).unloaded:
+        return keywords
+    sessions = tuple(session_key(s.term.code, s.kind, s.number) for s in document.planned_sessions)
+    if sessions:
+        keywords["session"] = sessions
+    return keywords
 
 
 def to_search_document(document: Document) -> SearchDocument:
@@ -28,6 +54,7 @@ def to_search_document(document: Document) -> SearchDocument:
     keywords: dict[str, tuple[str, ...]] = {"status": (document.status,)}
     if document.issuer_normalized:
         keywords["issuer"] = (document.issuer_normalized,)
+    keywords.update(record_keywords(document))
     return SearchDocument(
         id=document.external_id,
         number=document.number,
@@ -43,7 +70,17 @@ def _load(session: Session, ids: Iterable[int]) -> list[Document]:
     stmt = (
         select(Document)
         .where(Document.id.in_(list(ids)))
-        .options(selectinload(Document.versions).defer(Version.text))
+        .options(
+            selectinload(Document.versions).defer(Version.text),
+            selectinload(Document.holder_unit),
+            selectinload(Document.lead_unit),
+            selectinload(Document.term),
+            selectinload(Document.planned_sessions).selectinload(NaSession.term),
+        )
+        # The session may hold these documents from the request that changed them: with
+        # expire_on_commit off, a relationship loaded before its foreign key changed would
+        # still name the old unit or term. Reload them as committed.
+        .execution_options(populate_existing=True)
     )
     docs = list(session.scalars(stmt))
     # Only the latest version's text is indexed: load just that one.
@@ -93,9 +130,23 @@ def forget_outbox_rows(session: Session, ids: list[int]) -> None:
         session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_(chunk)))
 
 
-def pending_count(session: Session) -> int:
-    from sqlalchemy import func
+def stale_index_reason(session: Session, backend: SearchBackend) -> str | None:
+    """Why the index cannot serve the database as it stands, or None when it can.
 
+    An index written by an older LIS (the backend refuses it) or holding another number of
+    documents than the database needs `lis search reindex`; `lis seed demo` can ask this so that
+    `make run` on an existing checkout rebuilds it rather than serving "search unavailable"."""
+    try:
+        indexed = backend.count()
+    except SearchUnavailable as exc:
+        return str(exc)
+    stored = session.scalar(select(func.count()).select_from(Document)) or 0
+    if indexed != stored:
+        return f"the index holds {indexed} documents, the database {stored}"
+    return None
+
+
+def pending_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
 
 

@@ -11,6 +11,7 @@ from flask_babel import format_date, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 
 from lis.documents.models import KIND_LABELS
+from lis.drafts.machine import stage_label
 from lis.i18n import LANGUAGES
 
 # Kind names in the UI language: the msgids are English, the Vietnamese catalogue holds the
@@ -37,6 +38,12 @@ FACET_TITLES = {
     "issuer": _l("Issuer"),
     "status": _l("Status"),
     "year": _l("Year"),
+    "origin": _l("Source"),
+    "stage": _l("Stage"),
+    "holder": _l("Held by"),
+    "committee": _l("Lead committee"),
+    "term": _l("NA term"),
+    "session": _l("Planned session"),
 }
 # What each invalid search parameter means to a reader (marshmallow's messages are for machines).
 FIELD_ERRORS = {
@@ -44,6 +51,12 @@ FIELD_ERRORS = {
     "kind": _l("Unknown document kind: the filter was ignored."),
     "issuer": _l("Invalid issuer: the filter was ignored."),
     "status": _l("Unknown status: the filter was ignored."),
+    "origin": _l("Unknown source: the filter was ignored."),
+    "stage": _l("Unknown stage: the filter was ignored."),
+    "holder": _l("Invalid unit code: the filter was ignored."),
+    "committee": _l("Invalid committee code: the filter was ignored."),
+    "term": _l("Invalid term code (e.g. XV): the filter was ignored."),
+    "session": _l("Invalid session (e.g. XV-9): the filter was ignored."),
     "year_from": _l("Enter a year from 1800 to 2100, not after the end year."),
     "year_to": _l("Enter a year from 1800 to 2100."),
     "sort": _l("Unknown sort order: results are sorted by relevance."),
@@ -63,6 +76,15 @@ def kind_label(code: str) -> str:
 
 def status_label(code: str) -> str:
     return str(STATUS_NAMES.get(code, code))
+
+
+def current_language() -> str:
+    return str(get_locale() or "vi")
+
+
+def stage_name(code: str | None) -> str:
+    """A stage's name in the UI language (the stage machine holds both)."""
+    return stage_label(code, current_language()) if code else ""
 
 
 def format_day(value: dt.date | None) -> str:
@@ -88,6 +110,7 @@ def template_globals() -> dict[str, Any]:
     return {
         "kind_label": kind_label,
         "status_label": status_label,
+        "stage_name": stage_name,
         "language_url": language_url,
         "current_language": str(get_locale() or "vi"),
         "LANGUAGES": LANGUAGES,

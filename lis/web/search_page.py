@@ -11,14 +11,28 @@ from urllib.parse import urlencode
 from flask import request, url_for
 from marshmallow import ValidationError
 
-from lis.documents.api import args_from
+from lis.db import db
 from lis.documents.schemas import SearchArgsSchema
-from lis.documents.search import SearchArgs
-from lis.web.labels import FACET_TITLES, FIELD_ERRORS, kind_label, status_label
+from lis.documents.search import (
+    FILTERS,
+    RECORD_FILTERS,
+    SearchArgs,
+    args_from,
+    facet_labels,
+    session_sort_key,
+)
+from lis.drafts.machine import STAGES
+from lis.web.labels import (
+    FACET_TITLES,
+    FIELD_ERRORS,
+    current_language,
+    kind_label,
+    status_label,
+)
 from search.interface import SearchPage
 
 _ARGS = SearchArgsSchema()
-LIST_FIELDS = ("kind", "issuer", "status")
+LIST_FIELDS = FILTERS
 DEFAULTS = SearchArgs()
 
 
@@ -53,11 +67,9 @@ def load_args(raw: dict[str, Any]) -> tuple[SearchArgs, dict[str, str]]:
 
 def _params(args: SearchArgs, **changes: Any) -> list[tuple[str, str]]:
     """URL parameters for `args` with `changes`, leaving defaults out so URLs stay short."""
-    values = {
-        "q": args.q,
-        "kind": args.kind,
-        "issuer": args.issuer,
-        "status": args.status,
+    values: dict[str, Any] = {"q": args.q}
+    values.update((name, getattr(args, name)) for name in FILTERS)
+    values |= {
         "year_from": args.year_from,
         "year_to": args.year_to,
         "sort": args.sort,
@@ -109,13 +121,20 @@ class SearchLinks:
         return _url(_params(self.args, year_from=None, year_to=None, page=1))
 
     def without_filters(self) -> str:
-        return _url(
-            _params(self.args, kind=(), issuer=(), status=(), year_from=None, year_to=None, page=1)
-        )
+        cleared: dict[str, Any] = dict.fromkeys(FILTERS, ())
+        return _url(_params(self.args, **cleared, year_from=None, year_to=None, page=1))
 
     def hidden(self, *skip: str) -> list[tuple[str, str]]:
         """(name, value) pairs for hidden inputs of a form that sets the fields in `skip`."""
         return [(k, v) for k, v in _params(self.args, page=1) if k not in skip]
+
+
+def record_labels(values: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Names of legislative-record values (stages, units, terms, sessions) in the UI language."""
+    wanted = {name: values.get(name, []) for name in RECORD_FILTERS}
+    if not any(wanted.values()):
+        return {}
+    return facet_labels(db.session(), wanted, current_language())
 
 
 def active_filters(args: SearchArgs, links: SearchLinks) -> list[tuple[str, str]]:
@@ -123,6 +142,12 @@ def active_filters(args: SearchArgs, links: SearchLinks) -> list[tuple[str, str]
     out = [(kind_label(v), links.toggle("kind", v)) for v in args.kind]
     out += [(v, links.toggle("issuer", v)) for v in args.issuer]
     out += [(status_label(v), links.toggle("status", v)) for v in args.status]
+    labels = record_labels({name: list(getattr(args, name)) for name in RECORD_FILTERS})
+    for name in RECORD_FILTERS:
+        title = FACET_TITLES[name]
+        for value in getattr(args, name):
+            label = labels.get(name, {}).get(value, value)
+            out.append((f"{title}: {label}", links.toggle(name, value)))
     if args.year_from is not None or args.year_to is not None:
         if args.year_from == args.year_to:
             label = str(args.year_from)
@@ -149,12 +174,64 @@ class FacetGroup:
     visible: int  # how many items to show before "more"
 
 
-FACET_ORDER = ("kind", "status", "issuer", "year")
-FACET_VISIBLE = {"kind": 12, "status": 6, "issuer": 8, "year": 8}
+# Drafts first: where a draft is and who holds it are what staff look for; the record facets
+# show only when they tell hits apart (see `_trivial`), so a search of the corpus alone looks
+# as it did before drafts.
+FACET_ORDER = (
+    "origin",
+    "stage",
+    "kind",
+    "status",
+    "committee",
+    "holder",
+    "term",
+    "session",
+    "issuer",
+    "year",
+)
+FACET_VISIBLE = {
+    "kind": 12,
+    "status": 6,
+    "issuer": 8,
+    "year": 8,
+    "origin": 2,
+    "stage": 8,
+    "holder": 6,
+    "committee": 6,
+    "term": 4,
+    "session": 6,
+}
+_STAGE_ORDER = {code: i for i, code in enumerate(STAGES)}
+
+
+def _ordered(name: str, values: list[str]) -> list[str]:
+    """Stages in the order of the procedure, terms and sessions newest first; the others as the
+    engine counted them (most hits first)."""
+    if name == "stage":
+        return sorted(values, key=lambda v: _STAGE_ORDER.get(v, len(_STAGE_ORDER)))
+    if name == "session":
+        return sorted(values, key=session_sort_key, reverse=True)
+    if name == "term":
+        return sorted(values, key=lambda v: session_sort_key(f"{v}-0"), reverse=True)
+    return values
+
+
+def _trivial(name: str, counts: dict[str, int], chosen: list[str], total: int) -> bool:
+    """A record facet that cannot narrow the results: nothing chosen, and no value or a single
+    value that every hit has (all S_IN_FORCE, all imported)."""
+    if name not in RECORD_FILTERS or chosen:
+        return False
+    return not counts or (len(counts) == 1 and next(iter(counts.values())) >= total)
 
 
 def facet_groups(page: SearchPage, args: SearchArgs, links: SearchLinks) -> list[FacetGroup]:
     """The sidebar: each facet's values with counts; a selected value is always listed."""
+    chosen_by_name = {name: list(getattr(args, name)) for name in FILTERS}
+    shown = {
+        name: [v.value for v in page.facets.get(name, ())] + chosen_by_name[name]
+        for name in RECORD_FILTERS
+    }
+    record = record_labels(shown)
     labels = {"kind": kind_label, "status": status_label}
     groups = []
     for name in FACET_ORDER:
@@ -164,9 +241,15 @@ def facet_groups(page: SearchPage, args: SearchArgs, links: SearchLinks) -> list
                 [str(args.year_from)] if args.year_from and args.year_from == args.year_to else []
             )
         else:
-            chosen = list(getattr(args, name))
-        values = [v for v in chosen if v not in counts] + list(counts)
-        label = labels.get(name, str)
+            chosen = chosen_by_name[name]
+        if _trivial(name, counts, chosen, page.total):
+            continue
+        values = [v for v in chosen if v not in counts] + _ordered(name, list(counts))
+        if name in RECORD_FILTERS:
+            names = record.get(name, {})
+            label = lambda v, names=names: names.get(v, v)  # noqa: E731
+        else:
+            label = labels.get(name, str)
         items = [
             FacetItem(v, label(v), counts.get(v, 0), links.selected(name, v), links.toggle(name, v))
             for v in values

@@ -37,7 +37,14 @@ from search.interface import (
 from search.query import ParsedQuery, highlight_words, parse
 
 POINTER = "CURRENT"
-FACET_SIZE = {"issuer": 30, "adviser": 30, "holder": 30, "committee": 30}
+# What the index holds and how, beyond what tantivy checks itself (its schema): bump it when the
+# fields or their content change, so that an index built by an older LIS is refused with a
+# request to run `lis search reindex` rather than answering with missing or stale values.
+# 2: origin, stage, holder, committee, term and session filled (legislative record).
+SCHEMA_VERSION = 2
+SCHEMA_FILE = "lis-schema"
+STALE_INDEX = "the search index was built by an older version of LIS: run `lis search reindex`"
+FACET_SIZE = {"issuer": 30, "adviser": 30, "holder": 50, "committee": 50, "session": 50}
 SNIPPET_CHARS = 220
 BULK_HEAP = 256_000_000
 TITLE_BOOST = 3.0
@@ -194,7 +201,10 @@ class EmbeddedBackend:
         name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         path = self.root / name
         path.mkdir(parents=True)
-        return name, self._register(tv.Index(self.schema, path=str(path)))
+        index = self._register(tv.Index(self.schema, path=str(path)))
+        # Tantivy leaves files it did not write alone: the version lives with its generation.
+        (path / SCHEMA_FILE).write_text(str(SCHEMA_VERSION), encoding="utf-8")
+        return name, index
 
     def _swap_pointer(self, name: str) -> None:
         tmp = self.root / f"{POINTER}.{uuid.uuid4().hex}.tmp"
@@ -229,13 +239,16 @@ class EmbeddedBackend:
 
     def _open_existing(self, path: Path) -> tv.Index:
         try:
+            version = (path / SCHEMA_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            version = "1"  # generations from before the marker
+        if version != str(SCHEMA_VERSION):
+            raise SearchUnavailable(STALE_INDEX)
+        try:
             return self._register(tv.Index(self.schema, path=str(path)))
         except ValueError as exc:
             if "schema does not match" in str(exc):
-                raise SearchUnavailable(
-                    "the search index was built by an older version of LIS: "
-                    "run `lis search reindex`"
-                ) from exc
+                raise SearchUnavailable(STALE_INDEX) from exc
             raise
 
     @property

@@ -307,3 +307,105 @@ def test_index_of_another_schema_asks_for_a_reindex(tmp_path: Path) -> None:
         backend.search(SearchQuery(text="luat"))
     backend.rebuild(FIXTURE[:2])  # what `lis search reindex` does
     assert backend.count() == 2
+
+
+# --- the legislative record: origin, stage, holder, committee, term, session ---------------
+def draft(
+    id: str, title: str, stage: str, committee: str, sessions: tuple[str, ...]
+) -> SearchDocument:
+    return SearchDocument(
+        id=id,
+        number="",
+        title=title,
+        body="Dự thảo luật để thẩm tra.",
+        kind="law",
+        keywords={
+            "origin": ("draft",),
+            "stage": (stage,),
+            "holder": (committee,),
+            "committee": (committee,),
+            "term": ("XV",),
+            "session": sessions,
+        },
+    )
+
+
+RECORD = [
+    *(
+        SearchDocument(
+            id=d.id,
+            number=d.number,
+            title=d.title,
+            body=d.body,
+            kind=d.kind,
+            issued_date=d.issued_date,
+            keywords={**d.keywords, "origin": ("imported",), "stage": ("S_IN_FORCE",)},
+        )
+        for d in FIXTURE[:7]
+    ),
+    draft("d-land", "Luật Đất đai (sửa đổi)", "S_VERIFY", "UB-KT", ("XV-8", "XV-9")),
+    draft("d-data", "Luật Dữ liệu", "S_VERIFY", "UB-KHCNMT", ("XV-9",)),
+    draft("d-press", "Luật Báo chí (sửa đổi)", "S_DRAFTING", "UB-VHXH", ("XV-B9",)),
+]
+
+
+@pytest.fixture(scope="module")
+def record_backend(tmp_path_factory: pytest.TempPathFactory) -> SearchBackend:
+    b = EmbeddedBackend(Path(tmp_path_factory.mktemp("record")))
+    b.rebuild(RECORD)
+    return b
+
+
+ALL_RECORD_FACETS = ("origin", "stage", "holder", "committee", "term", "session")
+
+
+def test_record_fields_filter_and_count(record_backend: SearchBackend) -> None:
+    page = record_backend.search(SearchQuery(facets=ALL_RECORD_FACETS, limit=100))
+    counts = {name: {f.value: f.count for f in page.facets[name]} for name in ALL_RECORD_FACETS}
+    assert counts["origin"] == {"imported": 7, "draft": 3}
+    assert counts["stage"] == {"S_IN_FORCE": 7, "S_VERIFY": 2, "S_DRAFTING": 1}
+    assert counts["committee"] == {"UB-KT": 1, "UB-KHCNMT": 1, "UB-VHXH": 1}
+    assert counts["term"] == {"XV": 3}
+    # A draft planned for two sessions counts under each of them.
+    assert counts["session"] == {"XV-9": 2, "XV-8": 1, "XV-B9": 1}
+    assert ids(record_backend, filters={"stage": ("S_VERIFY",)}) == {"d-land", "d-data"}
+    assert ids(record_backend, filters={"session": ("XV-8",)}) == {"d-land"}
+    assert ids(record_backend, filters={"origin": ("draft",), "committee": ("UB-VHXH",)}) == {
+        "d-press"
+    }
+    assert ids(record_backend, "dat dai", filters={"origin": ("draft",)}) == {"d-land"}
+
+
+def test_record_facets_are_multi_select(record_backend: SearchBackend) -> None:
+    page = record_backend.search(
+        SearchQuery(filters={"stage": ("S_VERIFY",)}, facets=("stage", "session"), limit=100)
+    )
+    assert page.total == 2
+    # The stage facet ignores its own filter; the session facet applies it.
+    assert {f.value: f.count for f in page.facets["stage"]} == {
+        "S_IN_FORCE": 7,
+        "S_VERIFY": 2,
+        "S_DRAFTING": 1,
+    }
+    assert {f.value: f.count for f in page.facets["session"]} == {"XV-9": 2, "XV-8": 1}
+
+
+def test_codes_match_exactly(record_backend: SearchBackend) -> None:
+    # Keyword fields hold codes: no folding, no partial matches.
+    assert ids(record_backend, filters={"committee": ("ub-kt",)}) == set()
+    assert ids(record_backend, filters={"committee": ("UB",)}) == set()
+    assert ids(record_backend, filters={"session": ("XV-B9",)}) == {"d-press"}
+
+
+def test_index_from_an_older_lis_asks_for_a_reindex(tmp_path: Path) -> None:
+    from search.backends.embedded import SCHEMA_FILE
+    from search.interface import SearchUnavailable
+
+    EmbeddedBackend(tmp_path).rebuild(FIXTURE[:2])
+    generation = tmp_path / (tmp_path / "CURRENT").read_text()
+    (generation / SCHEMA_FILE).unlink()  # as a generation written before the version marker
+    backend = EmbeddedBackend(tmp_path)
+    with pytest.raises(SearchUnavailable, match="lis search reindex"):
+        backend.count()
+    backend.rebuild(FIXTURE[:3])
+    assert backend.count() == 3

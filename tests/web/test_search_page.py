@@ -1,0 +1,105 @@
+"""The search page's legislative-record facets: drafts made in the test beside the sample."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from lis.documents.models import Document
+from search.backends.embedded import EmbeddedBackend
+from tests.conftest import need_sample
+from tests.factories import unit_by_code
+from tests.search import record
+from tests.search.record import drain, make_draft
+from tests.web.test_pages import facet_link, get, query, total
+
+index_template = record.index_template
+engine = record.engine
+
+
+@pytest.fixture
+def drafts(engine: EmbeddedBackend, login: Any) -> dict[str, Document]:
+    need_sample()
+    login("staff")
+    made = {
+        "verify": make_draft("Luật Dữ liệu thử nghiệm", stage="S_VERIFY", committee="UB-PLTP"),
+        "drafting": make_draft(
+            "Luật Báo chí thử nghiệm",
+            stage="S_DRAFTING",
+            committee="UB-VHXH",
+            sessions=((9, "irregular"),),
+        ),
+    }
+    drain()
+    return made
+
+
+def facet_names(page: Any) -> list[str]:
+    return [e["id"].removeprefix("facet-") for e in page.find("h3", cls="facet__title")]
+
+
+def test_record_facets_show_only_when_they_tell_hits_apart(
+    client: FlaskClient, drafts: dict[str, Document]
+) -> None:
+    corpus_only = get(client, "/?q=bat+giu+tau+bay")
+    assert not {"origin", "stage", "committee", "session"} & set(facet_names(corpus_only))
+    everything = get(client, "/")
+    names = facet_names(everything)
+    assert names[:2] == ["origin", "stage"]
+    assert {"committee", "holder", "term", "session"} <= set(names)
+    stage = facet_link(everything, "stage", "S_VERIFY")
+    assert "Thẩm tra" in stage.text and stage.text.split()[-1] == "1"
+    committee = facet_link(everything, "committee", "UB-PLTP")
+    assert unit_by_code("UB-PLTP").name in committee.text
+    assert "Kỳ họp bất thường lần thứ 9, khóa XV" in facet_link(everything, "session", "XV-B9").text
+    # Stages in the order of the procedure, not by count.
+    stages = [
+        query(e["href"])["stage"][0]
+        for e in everything.find("a", cls="facet__link")
+        if "stage" in query(e["href"])
+    ]
+    assert stages == ["S_DRAFTING", "S_VERIFY", "S_IN_FORCE"]
+
+
+def test_stage_filter_chip_and_draft_badge(
+    client: FlaskClient, drafts: dict[str, Document]
+) -> None:
+    page = get(client, "/?q=thu+nghiem&stage=S_VERIFY")
+    assert total(page) == 1
+    assert page.find("h2", cls="hit__title")[0].text == "Luật Dữ liệu thử nghiệm"
+    badge = page.one("span", cls="badge--draft")
+    assert "Thẩm tra" in badge.text
+    chip = page.one("a", cls="chip")
+    assert "Thẩm tra" in chip.text
+    assert query(chip["href"]) == {"q": ["thu nghiem"]}
+    # The selected stage stays listed and selected; the clear-all link drops it.
+    selected = page.one("a", cls="is-selected")
+    assert "Thẩm tra" in selected.text and query(selected["href"]) == {"q": ["thu nghiem"]}
+    clear = page.one("a", cls="active-filters__clear")
+    assert query(clear["href"]) == {"q": ["thu nghiem"]}
+
+
+def test_committee_and_session_filters_in_english(
+    client: FlaskClient, drafts: dict[str, Document]
+) -> None:
+    page = get(client, "/?committee=ub-vhxh&session=XV-B9&lang=en")
+    assert total(page) == 1
+    chips = [e.text for e in page.find("a", cls="chip")]
+    assert any(unit_by_code("UB-VHXH").name_en in c and "Lead committee" in c for c in chips)
+    assert any("9th extraordinary session, term XV" in c for c in chips)
+    hidden = page.find("input", type="hidden", name="session")
+    assert [e["value"] for e in hidden][:1] == ["XV-B9"]
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [("stage", "S_NOPE"), ("committee", "<b>"), ("term", "15"), ("session", "9"), ("origin", "x")],
+)
+def test_invalid_record_filter_is_explained_and_dropped(
+    client: FlaskClient, drafts: dict[str, Document], param: str, value: str
+) -> None:
+    page = get(client, f"/?q=thu+nghiem&{param}={value}", status=400)
+    assert page.one("div", cls="notice--error")["role"] == "alert"
+    assert total(page) >= 2  # the search ran without the bad filter
