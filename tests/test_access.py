@@ -16,7 +16,13 @@ from lis.auth.models import ROLES, ApiToken, User
 from lis.db import db
 from tests.factories import TEST_PASSWORD
 
-SAMPLE_ARGS = {"doc_id": "phapdien-37087", "n": 1, "filename": "index.css"}
+SAMPLE_ARGS = {
+    "doc_id": "phapdien-37087",
+    "n": 1,
+    "filename": "index.css",
+    "relation_id": 1,
+    "assignment_id": 1,
+}
 
 
 def _urls(app: Flask) -> list[tuple[str, str, str]]:
