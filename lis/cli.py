@@ -298,12 +298,18 @@ def _bring_index_up_to_date(ctx: click.Context) -> None:
 
 
 def _seed_demo_drafts() -> None:
+    """Demo drafts, then the work assigned on them (which needs the drafts' stages)."""
+    from lis.assignments.demo import ensure_demo_assignments
     from lis.drafts.demo import ensure_demo_drafts
 
     with transaction() as session:
         drafts = ensure_demo_drafts(session)
     for external_id, title in drafts:
         click.echo(f"Demo draft {external_id}: {title}")
+    with transaction() as session:
+        assigned = ensure_demo_assignments(session)
+    if assigned:
+        click.echo(f"Demo assignments: {assigned}")
 
 
 def register_commands(app: Flask) -> None:

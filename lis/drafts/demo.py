@@ -111,6 +111,8 @@ def ensure_demo_drafts(session: Session) -> list[tuple[str, str]]:
         if exists:
             continue
         doc = services.create_draft(session, actor, dict(demo.data), today=demo.created)
+        # The demo record goes back to when the draft was put on the programme.
+        doc.created_at = dt.datetime.combine(demo.created, dt.time(9))
         for label, day, text in demo.versions:
             services.add_version(session, actor, doc, label, text, day, "demo")
         for stage, day, note in demo.moves:
