@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from lis.api_fields import UtcDateTime
 from lis.documents.models import KINDS, ORIGINS, STATUSES
 from lis.documents.search import MAX_WINDOW
 from lis.drafts.machine import STAGES
@@ -143,7 +144,7 @@ class VersionSummarySchema(Schema):
     date = fields.Date(attribute="version_date", allow_none=True)
     source = fields.String(allow_none=True)
     text_kind = fields.String(allow_none=True)
-    created_at = fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
 
 
 class DocumentSummarySchema(Schema):

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from lis.api_fields import UtcDateTime
 from lis.documents.models import PROCEDURES
 from lis.documents.search import MAX_WINDOW
 from lis.drafts.machine import DRAFT_KINDS, STAGES
@@ -113,7 +114,7 @@ class StageEventSchema(Schema):
     to = fields.String(required=True)
     to_label = fields.String(required=True)
     event_date = fields.Date(required=True)
-    at = fields.DateTime(required=True)
+    at = UtcDateTime(required=True)
     actor = fields.String(required=True)
     acting_as = fields.String(required=True)
     acting_as_label = fields.String(required=True)
@@ -127,7 +128,7 @@ class VersionInfoSchema(Schema):
     version_date = fields.Date(allow_none=True)
     source = fields.String(allow_none=True)
     text_sha256 = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
 
 
 class DraftSchema(Schema):
@@ -152,8 +153,8 @@ class DraftSchema(Schema):
     allowed_transitions = fields.List(fields.Nested(AllowedTransitionSchema), required=True)
     timeline = fields.List(fields.Nested(StageEventSchema), required=True)
     versions = fields.List(fields.Nested(VersionInfoSchema), required=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
 
 
 class DraftSummarySchema(Schema):
@@ -165,7 +166,7 @@ class DraftSummarySchema(Schema):
     lead_unit = fields.String(allow_none=True)
     holder = fields.String(allow_none=True)
     term = fields.String(allow_none=True)
-    updated_at = fields.DateTime(required=True)
+    updated_at = UtcDateTime(required=True)
 
 
 class DraftPageSchema(Schema):

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from lis.api_fields import UtcDateTime
 from lis.reference.schemas import UNIT_CODE
 
 MAX_PAGE_WINDOW = 10_000
@@ -63,8 +64,8 @@ class PersonSchema(Schema):
     )
     active = fields.Boolean(required=True)
     note = fields.String(allow_none=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
 
 
 class PeoplePageSchema(Schema):

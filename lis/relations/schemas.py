@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from lis.api_fields import UtcDateTime
 from lis.relations.models import KINDS, MAX_NUMBER, STATES
 from lis.relations.services import MAX_NOTE
 
@@ -38,8 +39,8 @@ class RelationSchema(Schema):
     note = fields.String(allow_none=True)
     created_by_id = fields.Integer(allow_none=True)
     decided_by_id = fields.Integer(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime(required=True)
+    decided_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime(required=True)
 
 
 class DocumentRelationsSchema(Schema):
