@@ -22,7 +22,12 @@ translations: $(STAMP)
 migrate: install
 	$(BIN)/lis db upgrade
 
-demo: migrate
+# Development settings for the `lis` commands typed later in a shell (never overwritten).
+.env:
+	cp .env.example .env
+	@echo "Wrote .env (development settings; see .env.example)"
+
+demo: migrate .env
 	$(BIN)/lis seed demo
 
 run: demo

@@ -104,7 +104,8 @@ def run_lis(tmp_path: Path, *args: str, **settings: str) -> subprocess.Completed
 
 
 def test_console_script_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
-    proc = run_lis(tmp_path, "search", "sync", LIS_SECRET_KEY="")
+    # LIS_DEBUG given, so that a developer's .env (which `make run` writes) does not set it.
+    proc = run_lis(tmp_path, "search", "sync", LIS_SECRET_KEY="", LIS_DEBUG="0")
     assert proc.returncode == 2
     assert "LIS_SECRET_KEY is not set" in proc.stderr and "Traceback" not in proc.stderr
 
