@@ -18,6 +18,7 @@ from lis.settings import PROJECT_ROOT, Settings
 from lis.assignments import models as _assignment_models  # noqa: F401  isort: skip
 from lis.audit import models as _audit_models  # noqa: F401  isort: skip
 from lis.auth import models as _auth_models  # noqa: F401  isort: skip
+from lis.contributions import models as _contribution_models  # noqa: F401  isort: skip
 from lis.documents import models as _document_models  # noqa: F401  isort: skip
 from lis.drafts import models as _draft_models  # noqa: F401  isort: skip
 from lis.indexing import models as _indexing_models  # noqa: F401  isort: skip
@@ -60,6 +61,9 @@ def _configure(app: Flask, settings: Settings) -> None:
 def _register_api(app: Flask) -> None:
     from lis.assignments.api import blp as assignments_api
     from lis.audit.api import blp as audit_api
+    from lis.contributions.api import blp as contributions_api
+    from lis.contributions.history_api import blp as history_api
+    from lis.contributions.review_api import blp as review_api
     from lis.documents.api import blp as documents_api
     from lis.drafts.api import blp as drafts_api
     from lis.people.api import blp as people_api
@@ -83,6 +87,9 @@ def _register_api(app: Flask) -> None:
         drafts_api,
         relations_api,
         assignments_api,
+        contributions_api,
+        review_api,
+        history_api,
         reference_api,
         people_api,
         audit_api,
@@ -95,6 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     from lis.assignments.views import bp as assignments_bp
     from lis.audit.views import bp as audit_bp
     from lis.auth.views import bp as auth_bp
+    from lis.contributions.history_views import bp as history_bp
+    from lis.contributions.review_views import bp as review_bp
+    from lis.contributions.views import bp as contributions_bp
     from lis.drafts.views import bp as drafts_bp
     from lis.health.views import bp as health_bp
     from lis.people.views import bp as people_bp
@@ -111,6 +121,9 @@ def _register_blueprints(app: Flask) -> None:
         drafts_bp,
         relations_bp,
         assignments_bp,
+        contributions_bp,
+        review_bp,
+        history_bp,
         people_bp,
         audit_bp,
     ):

@@ -1,0 +1,1 @@
+"""The advisory ledger: who contributed what to each draft, verified, rated and with outcomes."""
