@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from lis import http_errors, i18n, search_backend
+from lis import converters, http_errors, i18n, search_backend
 from lis.auth import access
 from lis.db import db
 from lis.extensions import api, csrf, migrate
@@ -134,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     settings.validate()
     app = LisFlask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    converters.install(app.url_map)
     _configure(app, settings)
     logging.basicConfig(level=logging.INFO if settings.debug else logging.WARNING)
 

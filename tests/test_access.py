@@ -163,3 +163,12 @@ def test_forms_need_a_csrf_token(app: Flask, client: FlaskClient, make_user: Any
         assert client.post("/logout").status_code == 400  # no token: refused
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/relations/2147483648/confirm", "/relations/9" + "9" * 30]
+)
+def test_ids_beyond_the_database_are_404(client: FlaskClient, token_for: Any, path: str) -> None:
+    """A 32-bit database id cannot be larger; such a URL matches no route instead of failing."""
+    resp = client.post(path, headers={"Authorization": f"Bearer {token_for('admin')}"})
+    assert resp.status_code == 404
