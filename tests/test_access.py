@@ -22,6 +22,7 @@ SAMPLE_ARGS = {
     "filename": "index.css",
     "relation_id": 1,
     "assignment_id": 1,
+    "contribution_id": 1,
 }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -684,9 +683,8 @@ def test_parts_are_immutable() -> None:
         part.path = "x"  # type: ignore[misc]
 
 
-def test_large_texts_parse_quickly() -> None:
-    """A code of 600 articles (about 600 kB) parses far below 100 ms; the bound is
-    loose so that a loaded machine does not fail it, but quadratic work would."""
+def test_large_texts_parse() -> None:
+    """A code of 600 articles (about 600 kB); its speed is measured in bench/parse.py."""
     article = (
         "Điều {n}. Tiêu đề của điều {n}\n"
         "1. Khoản thứ nhất của điều này quy định về nội dung thử nghiệm dài vừa phải.\n"
@@ -704,18 +702,15 @@ def test_large_texts_parse_quickly() -> None:
         chapters.append(f"Chương {chapter}\nTIÊU ĐỀ CHƯƠNG\n{body}")
     text = "".join(chapters)
     assert len(text) > 500_000
-    started = time.perf_counter()
     parts = parse_parts(text)
-    elapsed = time.perf_counter() - started
     assert sum(p.kind == "article" for p in parts) == 600
-    assert elapsed < 0.5, f"{elapsed:.3f} s"
+    check_well_formed(text, parts)
 
 
-def test_many_stray_quotes_stay_linear() -> None:
+def test_many_stray_quotes() -> None:
+    """Quotes opened and never closed still give well-formed parts (speed: bench/parse.py)."""
     text = "Điều 1. Một\n" + "“Dòng có dấu mở ngoặc kép\n" * 20_000 + "Điều 2. Hai\nNội dung.\n"
-    started = time.perf_counter()
     parts = parse_parts(text)
-    assert time.perf_counter() - started < 2.0
     check_well_formed(text, parts)
 
 
