@@ -1,0 +1,114 @@
+"""Reviewing contributions in the API: what heads send and what the queue answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from lis.contributions.models import OUTCOMES, QUALITY_BANDS
+from lis.contributions.review import MAX_COMMENT, MAX_MAJOR_ERRORS, MAX_REASON
+from lis.contributions.schemas import ContributionSchema
+from lis.documents.search import MAX_WINDOW
+
+
+def _no_nul(value: str) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it here rather than fail in the driver."""
+    if "\x00" in value:
+        raise ValidationError("must not contain NUL characters")
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("must not be blank")
+
+
+CODE = validate.And(validate.Length(min=1, max=40), validate.Regexp(r"^[A-Za-z0-9_.-]+$"))
+DOC_ID = validate.And(validate.Length(min=1, max=255), _no_nul)
+
+
+class ReviewQueueArgsSchema(Schema):
+    unit = fields.String(
+        load_default=None,
+        validate=CODE,
+        metadata={"description": "A unit code (default: the head's own unit; all for admins)"},
+    )
+    include_sub_units = fields.Boolean(
+        load_default=True, metadata={"description": "With the units under it (default true)"}
+    )
+    work_kind = fields.String(
+        load_default=None, validate=CODE, metadata={"description": "A kind of work's code"}
+    )
+    document = fields.String(
+        load_default=None, validate=DOC_ID, metadata={"description": "A draft's id"}
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_WINDOW))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+    @validates_schema
+    def _window(self, data: dict[str, Any], **_kw: Any) -> None:
+        if data.get("page", 1) * data.get("per_page", 50) > MAX_WINDOW:
+            raise ValidationError(f"page × per_page must stay within {MAX_WINDOW}", "page")
+
+
+class ReviewRejectSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=validate.And(validate.Length(min=1, max=MAX_REASON), _not_blank, _no_nul),
+        metadata={"description": "Why it goes back to its author (shown to them)"},
+    )
+
+
+class ReviewRatingSchema(Schema):
+    quality = fields.String(
+        required=True,
+        validate=validate.OneOf(QUALITY_BANDS),
+        metadata={"description": "excellent, good, completed or not_completed (DESIGN §2)"},
+    )
+    comment = fields.String(
+        load_default="", validate=validate.And(validate.Length(max=MAX_COMMENT), _no_nul)
+    )
+    major_errors = fields.Integer(
+        load_default=0,
+        strict=True,
+        validate=validate.Range(min=0, max=MAX_MAJOR_ERRORS),
+        metadata={"description": "How many major errors the work had"},
+    )
+
+
+class ReviewOutcomeSchema(Schema):
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(OUTCOMES),
+        metadata={"description": "accepted, partly_accepted or not_accepted"},
+    )
+    version = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={
+            "description": "The later version of the draft (its seq) the outcome refers to: "
+            "after the version the advice concerns, or dated on or after the delivery"
+        },
+    )
+
+
+class ReviewCountSchema(Schema):
+    key = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class ReviewQueueCountsSchema(Schema):
+    total = fields.Integer(required=True)
+    late = fields.Integer(required=True)
+    by_unit = fields.List(fields.Nested(ReviewCountSchema), required=True)
+    by_work_kind = fields.List(fields.Nested(ReviewCountSchema), required=True)
+    by_document = fields.List(fields.Nested(ReviewCountSchema), required=True)
+
+
+class ReviewQueuePageSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    counts = fields.Nested(ReviewQueueCountsSchema, required=True)
+    items = fields.List(fields.Nested(ContributionSchema), required=True)
