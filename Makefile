@@ -45,6 +45,9 @@ bench: install
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

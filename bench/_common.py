@@ -147,7 +147,8 @@ def _cell(value: object) -> str:
 
 @dataclass(frozen=True)
 class Bar:
-    """One quality bar: `op` is "<=" or ">="; `digits` is how the value and limit print."""
+    """One quality bar: `op` is "<=", ">=" or "=="; `digits` is how the value and limit print;
+    a count has no unit ("")."""
 
     name: str
     value: float
@@ -160,6 +161,8 @@ class Bar:
     def ok(self) -> bool:
         if math.isnan(self.value):
             return False
+        if self.op == "==":
+            return self.value == self.limit
         return self.value <= self.limit if self.op == "<=" else self.value >= self.limit
 
     def line(self) -> str:
@@ -167,8 +170,9 @@ class Bar:
         limit = f"{self.limit:.{self.digits}f}"
         if "." in limit:  # 0.85 and 1.3 print as written, 300 stays 300
             limit = limit.rstrip("0").rstrip(".")
+        unit = f" {self.unit}" if self.unit else ""
         return (
-            f"bar: {self.name} = {value} {self.unit} (limit {self.op} {limit}) "
+            f"bar: {self.name} = {value}{unit} (limit {self.op} {limit}) "
             f"{'ok' if self.ok else 'FAIL'}"
         )
 

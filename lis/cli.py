@@ -93,6 +93,7 @@ def search_group() -> None:
 @click.option("--committee", multiple=True, help="Code of the lead committee, e.g. UB-PLTP")
 @click.option("--term", multiple=True, help="A term code, e.g. XV")
 @click.option("--session", multiple=True, help='"XV-9": 9th session of term XV; "XV-B2": irregular')
+@click.option("--adviser", multiple=True, help="Code of a unit that advised, e.g. UB-PLTP-V")
 @click.option("--year", type=click.IntRange(1800, 2100))
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")

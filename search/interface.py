@@ -19,7 +19,8 @@ from typing import Literal, Protocol, runtime_checkable
 # - issuer: the normalised issuer name;
 # - holder, committee: unit codes ("UB-PLTP"): who holds the draft, the lead verifying committee;
 # - term: a term code ("XV"); session: session keys ("XV-9", "XV-B2"), see `session` below;
-# - adviser: reserved for the advisers of a draft.
+# - adviser: unit codes of the units that advised on a draft (their contributions are
+#   submitted or verified).
 KEYWORD_FIELDS: tuple[str, ...] = (
     "kind",
     "issuer",

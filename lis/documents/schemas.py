@@ -70,6 +70,12 @@ class SearchArgsSchema(Schema):
         'Planned session: "XV-9" for the 9th session of term XV, "XV-B2" for its 2nd '
         "irregular session (repeatable)",
     )
+    adviser = _codes(
+        UNIT_CODE,
+        "unit code",
+        "Unit that advised on the document (a contribution submitted or verified), "
+        "e.g. UB-PLTP-V (repeatable)",
+    )
     year_from = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
     year_to = fields.Integer(load_default=None, validate=validate.Range(1800, 2100))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))

@@ -2,7 +2,8 @@
 
 Besides the text, a search filters on the document's metadata (kind, issuer, status, year) and
 on its place in the legislative record: origin (imported or a draft made in LIS), stage, the
-unit holding it, the lead verifying committee, the term and the planned sessions. The engine
+unit holding it, the lead verifying committee, the term, the planned sessions and the units
+that advised on it (logged a contribution that is not withdrawn or rejected). The engine
 stores codes and keys only; `facet_labels` turns them into names in the reader's language, from
 the reference tables, at query time (a renamed unit needs no reindex).
 """
@@ -23,10 +24,20 @@ from search.interface import DEFAULT_FACETS, Hit, SearchBackend, SearchPage, Sea
 
 MAX_WINDOW = 10_000  # deepest result reachable by paging, as on Elasticsearch
 # The legislative-record filters, in the order the API documents them.
-RECORD_FILTERS: tuple[str, ...] = ("origin", "stage", "holder", "committee", "term", "session")
+RECORD_FILTERS: tuple[str, ...] = (
+    "origin",
+    "stage",
+    "holder",
+    "committee",
+    "term",
+    "session",
+    "adviser",
+)
 FILTERS: tuple[str, ...] = ("kind", "issuer", "status", *RECORD_FILTERS)
 # Codes and keys: compared in upper case whatever the reader typed.
-UPPER_FILTERS: tuple[str, ...] = ("holder", "committee", "term", "session")
+UPPER_FILTERS: tuple[str, ...] = ("holder", "committee", "term", "session", "adviser")
+# Facets whose values are unit codes, labelled with the unit's name.
+UNIT_FACETS: tuple[str, ...] = ("holder", "committee", "adviser")
 APP_FACETS: tuple[str, ...] = (*DEFAULT_FACETS, *RECORD_FILTERS)
 # Imported documents are acts in force: the stage they are indexed under when none is recorded.
 IMPORTED_STAGE = "S_IN_FORCE"
@@ -46,6 +57,7 @@ class SearchArgs:
     committee: tuple[str, ...] = ()
     term: tuple[str, ...] = ()
     session: tuple[str, ...] = ()
+    adviser: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"
@@ -214,7 +226,7 @@ def facet_labels(
             out[name] = {v: _pick(table[v], lang) for v in wanted[name] if v in table}
     if wanted.get("stage"):
         out["stage"] = {v: stage_label(v, lang) for v in wanted["stage"]}
-    codes = {v for name in ("holder", "committee") for v in wanted.get(name, ())}
+    codes = {v for name in UNIT_FACETS for v in wanted.get(name, ())}
     if codes:
         units = {
             code: _pick((vi, en), lang)
@@ -222,7 +234,7 @@ def facet_labels(
                 select(Unit.code, Unit.name, Unit.name_en).where(Unit.code.in_(codes))
             )
         }
-        for name in ("holder", "committee"):
+        for name in UNIT_FACETS:
             if wanted.get(name):
                 out[name] = {v: units[v] for v in wanted[name] if v in units}
     if wanted.get("term"):

@@ -1,8 +1,9 @@
 """Turn documents into search records and move outbox rows into the search backend.
 
-Every change to a Document or its Versions writes an outbox row in the same transaction (see
-`hooks.py`), so a crash or an unreachable engine loses nothing: whatever is left is drained by
-the next request, `lis search sync` or `lis worker`.
+Every change to a Document, its Versions or the state of a Contribution to it (its units are
+the document's advisers) writes an outbox row in the same transaction (see `hooks.py`), so a
+crash or an unreachable engine loses nothing: whatever is left is drained by the next request,
+`lis search sync` or `lis worker`.
 """
 
 from __future__ import annotations
@@ -12,17 +13,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, inspect, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from lis.contributions.models import Contribution
 from lis.documents.models import Document, Version
 from lis.documents.search import IMPORTED_STAGE, session_key
 from lis.indexing.models import OutboxEntry
 from lis.reference.models import Session as NaSession
+from lis.reference.models import Unit
 from search.interface import SearchBackend, SearchDocument, SearchUnavailable
 
 log = logging.getLogger(__name__)
 BATCH = 500
+# Contributions in these states make their unit an adviser of the document: a withdrawn or
+# rejected piece of work is not advice the draft received.
+ADVISING_STATES: tuple[str, ...] = ("submitted", "verified")
 
 
 def record_keywords(document: Document) -> dict[str, tuple[str, ...]]:
@@ -49,12 +55,42 @@ def record_keywords(document: Document) -> dict[str, tuple[str, ...]]:
     return keywords
 
 
-def to_search_document(document: Document) -> SearchDocument:
+def advisers_by_document(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """The codes of the units that advised on each document (sorted), in one query.
+
+    Documents without advice are left out."""
+    wanted = list(ids)
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(wanted), BATCH):
+        rows = session.execute(
+            select(Contribution.document_id, Unit.code)
+            .join(Unit, Unit.id == Contribution.unit_id)
+            .where(
+                Contribution.document_id.in_(wanted[start : start + BATCH]),
+                Contribution.state.in_(ADVISING_STATES),
+            )
+            .distinct()
+        )
+        for document_id, code in rows:
+            out.setdefault(document_id, []).append(code)
+    return {document_id: tuple(sorted(codes)) for document_id, codes in out.items()}
+
+
+def to_search_document(document: Document, advisers: Iterable[str] | None = None) -> SearchDocument:
+    """The record the engines index. `advisers` are the codes of the units that advised on the
+    document (see `advisers_by_document`); None looks them up for a draft and assumes none for
+    an imported act, which nobody logs advice on, so a bulk import costs no query per
+    document."""
     version = document.latest_version
     keywords: dict[str, tuple[str, ...]] = {"status": (document.status,)}
     if document.issuer_normalized:
         keywords["issuer"] = (document.issuer_normalized,)
     keywords.update(record_keywords(document))
+    if advisers is None:
+        advisers = _advisers_of(document)
+    advisers = tuple(advisers)
+    if advisers:
+        keywords["adviser"] = advisers
     return SearchDocument(
         id=document.external_id,
         number=document.number,
@@ -64,6 +100,13 @@ def to_search_document(document: Document) -> SearchDocument:
         issued_date=document.issued_date,
         keywords=keywords,
     )
+
+
+def _advisers_of(document: Document) -> tuple[str, ...]:
+    session = object_session(document)
+    if session is None or document.id is None or document.origin != "draft":
+        return ()
+    return advisers_by_document(session, [document.id]).get(document.id, ())
 
 
 def _load(session: Session, ids: Iterable[int]) -> list[Document]:
@@ -109,8 +152,9 @@ def iter_search_documents(session: Session, batch: int = BATCH) -> Iterator[Sear
         )
         if not ids:
             return
+        advisers = advisers_by_document(session, ids)
         for doc in sorted(_load(session, ids), key=lambda d: d.id):
-            yield to_search_document(doc)
+            yield to_search_document(doc, advisers.get(doc.id, ()))
         session.expunge_all()
         last = ids[-1]
 
@@ -150,41 +194,59 @@ def pending_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
 
 
-def drain_batch(session: Session, backend: SearchBackend, limit: int = BATCH) -> DrainResult:
-    """Apply up to `limit` outbox rows, oldest first; the caller commits.
-
-    On PostgreSQL the rows are locked with SKIP LOCKED so several workers never take the same
-    rows. Rows for the same document collapse to its latest operation, applied in order.
-    """
+def _take_rows(session: Session, limit: int) -> list[OutboxEntry]:
+    """The oldest rows; on PostgreSQL locked with SKIP LOCKED so that several workers never
+    take the same rows."""
     stmt = select(OutboxEntry).order_by(OutboxEntry.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
-    rows = list(session.scalars(stmt))
+    return list(session.scalars(stmt))
+
+
+def drain_batch(session: Session, backend: SearchBackend, limit: int = BATCH) -> DrainResult:
+    """Apply up to `limit` outbox rows, oldest first; the caller commits.
+
+    Rows for the same document collapse to its latest operation. The engine's writer is taken
+    before the outbox is read and the documents loaded: a drain then reads the database after
+    every drain that wrote before it, so two drains at once (two workers, each after its own
+    request) never put an older state of a document over a newer one. A busy writer keeps the
+    rows for a later drain.
+    """
     result = DrainResult()
-    if not rows:
-        return result
-    latest: dict[int, OutboxEntry] = {}
-    for row in rows:
-        latest[row.entity_id] = row
-    upserts = [r.entity_id for r in latest.values() if r.op == "upsert"]
-    deletes = [r.external_id for r in latest.values() if r.op == "delete"]
+    rows: list[OutboxEntry] = []
     try:
-        docs = _load(session, upserts) if upserts else []
-        found = {d.id for d in docs}
-        # A document deleted after its upsert was queued has nothing to index.
-        deletes += [
-            r.external_id for r in latest.values() if r.op == "upsert" and r.entity_id not in found
-        ]
-        if docs:
-            result.indexed = backend.index(to_search_document(d) for d in docs)
-        if deletes:
-            result.deleted = backend.delete(deletes)
+        with backend.bulk() as bulk:
+            rows = _take_rows(session, limit)
+            if not rows:
+                return result
+            latest: dict[int, OutboxEntry] = {}
+            for row in rows:
+                latest[row.entity_id] = row
+            upserts = [r.entity_id for r in latest.values() if r.op == "upsert"]
+            deletes = [r.external_id for r in latest.values() if r.op == "delete"]
+            docs = _load(session, upserts) if upserts else []
+            found = {d.id for d in docs}
+            # A document deleted after its upsert was queued has nothing to index.
+            deletes += [
+                r.external_id
+                for r in latest.values()
+                if r.op == "upsert" and r.entity_id not in found
+            ]
+            if docs:
+                advisers = advisers_by_document(session, found)
+                result.indexed = bulk.add(
+                    to_search_document(d, advisers.get(d.id, ())) for d in docs
+                )
+            if deletes:
+                result.deleted = bulk.delete(deletes)
     except SearchUnavailable as exc:
+        rows = rows or _take_rows(session, limit)
         for row in rows:
             row.attempts += 1
             row.last_error = str(exc)[:500]
-        result.failed = len(rows)
-        log.warning("search index unavailable, %d outbox rows kept: %s", len(rows), exc)
+        result = DrainResult(failed=len(rows))
+        if rows:
+            log.warning("search index unavailable, %d outbox rows kept: %s", len(rows), exc)
         return result
     session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([r.id for r in rows])))
     return result

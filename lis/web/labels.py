@@ -44,6 +44,7 @@ FACET_TITLES = {
     "committee": _l("Lead committee"),
     "term": _l("NA term"),
     "session": _l("Planned session"),
+    "adviser": _l("Advising units"),
 }
 # What each invalid search parameter means to a reader (marshmallow's messages are for machines).
 FIELD_ERRORS = {
@@ -57,6 +58,7 @@ FIELD_ERRORS = {
     "committee": _l("Invalid committee code: the filter was ignored."),
     "term": _l("Invalid term code (e.g. XV): the filter was ignored."),
     "session": _l("Invalid session (e.g. XV-9): the filter was ignored."),
+    "adviser": _l("Invalid unit code: the filter was ignored."),
     "year_from": _l("Enter a year from 1800 to 2100, not after the end year."),
     "year_to": _l("Enter a year from 1800 to 2100."),
     "sort": _l("Unknown sort order: results are sorted by relevance."),

@@ -184,6 +184,7 @@ FACET_ORDER = (
     "status",
     "committee",
     "holder",
+    "adviser",
     "term",
     "session",
     "issuer",
@@ -200,6 +201,7 @@ FACET_VISIBLE = {
     "committee": 6,
     "term": 4,
     "session": 6,
+    "adviser": 6,
 }
 _STAGE_ORDER = {code: i for i, code in enumerate(STAGES)}
 

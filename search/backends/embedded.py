@@ -41,10 +41,11 @@ POINTER = "CURRENT"
 # fields or their content change, so that an index built by an older LIS is refused with a
 # request to run `lis search reindex` rather than answering with missing or stale values.
 # 2: origin, stage, holder, committee, term and session filled (legislative record).
-SCHEMA_VERSION = 2
+# 3: adviser filled (the units whose contributions to a draft are submitted or verified).
+SCHEMA_VERSION = 3
 SCHEMA_FILE = "lis-schema"
 STALE_INDEX = "the search index was built by an older version of LIS: run `lis search reindex`"
-FACET_SIZE = {"issuer": 30, "adviser": 30, "holder": 50, "committee": 50, "session": 50}
+FACET_SIZE = {"issuer": 30, "adviser": 50, "holder": 50, "committee": 50, "session": 50}
 SNIPPET_CHARS = 220
 BULK_HEAP = 256_000_000
 TITLE_BOOST = 3.0
@@ -145,6 +146,7 @@ class _Bulk:
     def __init__(self, writer: tv.IndexWriter) -> None:
         self._writer = writer
         self.uncommitted = 0
+        self.written = 0  # adds and deletes since the writer was opened
 
     def add(self, docs: Iterable[SearchDocument]) -> int:
         count = 0
@@ -153,6 +155,7 @@ class _Bulk:
             self._writer.add_document(to_tantivy(doc))
             count += 1
         self.uncommitted += count
+        self.written += count
         return count
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -161,6 +164,7 @@ class _Bulk:
             self._writer.delete_documents_by_term("id", doc_id)
             count += 1
         self.uncommitted += count
+        self.written += count
         return count
 
     def commit(self) -> None:
@@ -266,12 +270,17 @@ class EmbeddedBackend:
 
     # --- writing ------------------------------------------------------------------------------
     @contextmanager
-    def _bulk_on(self, index: tv.Index, heap: int | None = None) -> Iterator[_Bulk]:
+    def _bulk_on(
+        self, index: tv.Index, heap: int | None = None, *, commit_empty: bool = True
+    ) -> Iterator[_Bulk]:
         writer = self._writer(index, heap)
         bulk = _Bulk(writer)
         try:
             yield bulk
-            bulk.commit()
+            if bulk.written or commit_empty:
+                bulk.commit()
+            else:
+                writer.rollback()  # nothing to make durable: skip the commit's fsync
         except BaseException:
             writer.rollback()
             raise
@@ -280,7 +289,7 @@ class EmbeddedBackend:
             index.reload()
 
     def bulk(self, heap: int = BULK_HEAP) -> AbstractContextManager[BulkIndexer]:
-        return self._bulk_on(self._open(), heap)
+        return self._bulk_on(self._open(), heap, commit_empty=False)
 
     def index(self, docs: Iterable[SearchDocument]) -> int:
         with self._bulk_on(self._open()) as bulk:

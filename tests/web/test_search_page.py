@@ -103,3 +103,68 @@ def test_invalid_record_filter_is_explained_and_dropped(
     page = get(client, f"/?q=thu+nghiem&{param}={value}", status=400)
     assert page.one("div", cls="notice--error")["role"] == "alert"
     assert total(page) >= 2  # the search ran without the bad filter
+
+
+def _vietnamese(msgid: str, msgstr: str) -> str:
+    """`msgstr` once the catalogue has it; until the lead merges the new messages the page
+    falls back to the English msgid."""
+    from babel.messages.pofile import read_po
+
+    from tests.web.conftest import TRANSLATIONS
+
+    with (TRANSLATIONS / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        message = read_po(f).get(msgid)
+    return msgstr if message is not None and message.string else msgid
+
+
+ADVISERS_VI = _vietnamese("Advising units", "Đơn vị tham mưu")
+
+
+@pytest.fixture
+def advised(app: Any, drafts: dict[str, Document]) -> dict[str, Document]:
+    """The drafts, the first advised on by the law committee's department (a contribution
+    logged as a request does it), the second by nobody any more (withdrawn)."""
+    from lis.db import transaction
+    from tests.search.advisers import contribute
+
+    with app.test_request_context("/contributions", method="POST"), transaction():
+        contribute(drafts["verify"], "UB-PLTP-V")
+        contribute(drafts["drafting"], "UB-VHXH-V", state="withdrawn")
+    return drafts
+
+
+def test_advising_units_facet_and_chip(client: FlaskClient, advised: dict[str, Document]) -> None:
+    everything = get(client, "/")
+    assert "adviser" in facet_names(everything)
+    title = everything.one("h3", id="facet-adviser")
+    assert title.text == ADVISERS_VI
+    link = facet_link(everything, "adviser", "UB-PLTP-V")
+    assert unit_by_code("UB-PLTP-V").name in link.text and link.text.split()[-1] == "1"
+    assert "UB-VHXH-V" not in [
+        v
+        for e in everything.find("a", cls="facet__link")
+        for v in query(e["href"]).get("adviser", [])
+    ]
+    page = get(client, "/?q=thu+nghiem&adviser=ub-pltp-v")
+    assert total(page) == 1
+    assert page.find("h2", cls="hit__title")[0].text == "Luật Dữ liệu thử nghiệm"
+    chip = page.one("a", cls="chip")
+    assert ADVISERS_VI in chip.text and unit_by_code("UB-PLTP-V").name in chip.text
+    assert query(chip["href"]) == {"q": ["thu nghiem"]}
+    english = get(client, "/?adviser=UB-PLTP-V&lang=en")
+    assert english.one("h3", id="facet-adviser").text == "Advising units"
+    assert unit_by_code("UB-PLTP-V").name_en in english.one("a", cls="chip").text
+
+
+def test_corpus_search_shows_no_advisers_facet(
+    client: FlaskClient, advised: dict[str, Document]
+) -> None:
+    assert "adviser" not in facet_names(get(client, "/?q=bat+giu+tau+bay"))
+
+
+def test_invalid_adviser_is_explained_and_dropped(
+    client: FlaskClient, advised: dict[str, Document]
+) -> None:
+    page = get(client, "/?q=thu+nghiem&adviser=%3Cb%3E", status=400)
+    assert page.one("div", cls="notice--error")["role"] == "alert"
+    assert total(page) >= 2
