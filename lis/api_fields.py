@@ -1,11 +1,13 @@
-"""Marshmallow fields shared by the API schemas."""
+"""Marshmallow fields and argument schemas shared by the API."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from lis.documents.search import MAX_WINDOW
 
 
 class UtcDateTime(fields.DateTime):
@@ -22,3 +24,15 @@ class UtcDateTime(fields.DateTime):
         if result.tzinfo is not None:
             result = result.astimezone(dt.UTC).replace(tzinfo=None)
         return result
+
+
+class PagedArgsSchema(Schema):
+    """`page` and `per_page` of a list endpoint, kept within the window any list may page to."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_WINDOW))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+    @validates_schema
+    def _window(self, data: dict[str, Any], **_kw: Any) -> None:
+        if data.get("page", 1) * data.get("per_page", 50) > MAX_WINDOW:
+            raise ValidationError(f"page × per_page must stay within {MAX_WINDOW}", "page")

@@ -7,10 +7,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lis.api_fields import UtcDateTime
+from lis.api_fields import PagedArgsSchema, UtcDateTime
 from lis.assignments.models import STATES
 from lis.assignments.services import LIST_STATES, MAX_TEXT, MAX_TITLE
-from lis.documents.search import MAX_WINDOW
 from lis.drafts.machine import stage_label
 
 
@@ -84,7 +83,7 @@ class CloseSchema(Schema):
     )
 
 
-class AssignmentArgsSchema(Schema):
+class AssignmentArgsSchema(PagedArgsSchema):
     unit = fields.String(load_default=None, validate=CODE, metadata={"description": "Unit code"})
     include_sub_units = fields.Boolean(load_default=False)
     person = fields.Integer(load_default=None, validate=ID, metadata={"description": "Person id"})
@@ -101,13 +100,6 @@ class AssignmentArgsSchema(Schema):
     mine = fields.Boolean(
         load_default=False, metadata={"description": "Only work given to me as a person"}
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_WINDOW))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-    @validates_schema
-    def _window(self, data: dict[str, Any], **_kw: Any) -> None:
-        if data.get("page", 1) * data.get("per_page", 50) > MAX_WINDOW:
-            raise ValidationError(f"page × per_page must stay within {MAX_WINDOW}", "page")
 
 
 class RefSchema(Schema):

@@ -6,11 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lis.api_fields import UtcDateTime
-from lis.documents.search import MAX_WINDOW
+from lis.api_fields import PagedArgsSchema, UtcDateTime
 
 
-class AuditArgsSchema(Schema):
+class AuditArgsSchema(PagedArgsSchema):
     entity = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
     entity_id = fields.String(load_default=None, validate=validate.Length(min=1, max=255))
     action = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
@@ -21,15 +20,11 @@ class AuditArgsSchema(Schema):
     )
     since = UtcDateTime(load_default=None, metadata={"description": "ISO date-time, inclusive"})
     until = UtcDateTime(load_default=None, metadata={"description": "ISO date-time, exclusive"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_WINDOW))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_kw: Any) -> None:
         if data.get("since") and data.get("until") and data["since"] >= data["until"]:
             raise ValidationError("must be before until", "since")
-        if data.get("page", 1) * data.get("per_page", 50) > MAX_WINDOW:
-            raise ValidationError(f"page × per_page must stay within {MAX_WINDOW}", "page")
 
 
 class AuditEventSchema(Schema):

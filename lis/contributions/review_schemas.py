@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from marshmallow import Schema, ValidationError, fields, validate
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-
+from lis.api_fields import PagedArgsSchema
 from lis.contributions.models import OUTCOMES, QUALITY_BANDS
 from lis.contributions.review import MAX_COMMENT, MAX_MAJOR_ERRORS, MAX_REASON
 from lis.contributions.schemas import ContributionSchema
-from lis.documents.search import MAX_WINDOW
 
 
 def _no_nul(value: str) -> None:
@@ -27,7 +25,7 @@ CODE = validate.And(validate.Length(min=1, max=40), validate.Regexp(r"^[A-Za-z0-
 DOC_ID = validate.And(validate.Length(min=1, max=255), _no_nul)
 
 
-class ReviewQueueArgsSchema(Schema):
+class ReviewQueueArgsSchema(PagedArgsSchema):
     unit = fields.String(
         load_default=None,
         validate=CODE,
@@ -42,13 +40,6 @@ class ReviewQueueArgsSchema(Schema):
     document = fields.String(
         load_default=None, validate=DOC_ID, metadata={"description": "A draft's id"}
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_WINDOW))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-    @validates_schema
-    def _window(self, data: dict[str, Any], **_kw: Any) -> None:
-        if data.get("page", 1) * data.get("per_page", 50) > MAX_WINDOW:
-            raise ValidationError(f"page × per_page must stay within {MAX_WINDOW}", "page")
 
 
 class ReviewRejectSchema(Schema):

@@ -11,10 +11,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from lis.api_fields import UtcDateTime
+from lis.api_fields import PagedArgsSchema, UtcDateTime
 from lis.contributions import rules
 from lis.contributions.models import OUTCOMES, QUALITY_BANDS, SOURCES, STATES, Contribution
-from lis.documents.search import MAX_WINDOW
 from lis.drafts.machine import stage_label
 
 
@@ -140,7 +139,7 @@ class IdempotencyHeaderSchema(Schema):
     )
 
 
-class ContributionArgsSchema(Schema):
+class ContributionArgsSchema(PagedArgsSchema):
     mine = fields.Boolean(
         load_default=None,
         allow_none=True,
@@ -154,13 +153,6 @@ class ContributionArgsSchema(Schema):
     )
     include_sub_units = fields.Boolean(load_default=True)
     person = fields.Integer(load_default=None, validate=ID, metadata={"description": "Person id"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_WINDOW))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-    @validates_schema
-    def _window(self, data: dict[str, Any], **_kw: Any) -> None:
-        if data.get("page", 1) * data.get("per_page", 50) > MAX_WINDOW:
-            raise ValidationError(f"page × per_page must stay within {MAX_WINDOW}", "page")
 
 
 class ExportArgsSchema(Schema):
