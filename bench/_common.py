@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import http.client
 import json
 import math
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -376,3 +378,61 @@ def progress(iterable=None, **kwargs):  # type: ignore[no-untyped-def]
     from tqdm import tqdm
 
     return tqdm(iterable, disable=None, file=sys.stderr, leave=False, **kwargs)
+
+
+# --- serving the app as deployed ----------------------------------------------------------------
+class Gunicorn:
+    """gunicorn with gthread workers and keep-alive (as deployed) on a free loopback port,
+    serving `wsgi:app` with the scratch's settings; waits until /healthz answers 200."""
+
+    def __init__(self, scratch: Scratch, *, workers: int = 1, threads: int = 2) -> None:
+        self.port = free_port()
+        self.log_path = scratch.root / "gunicorn.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.scratch = scratch
+        self.cmd = [
+            str(PYTHON.parent / "gunicorn"),
+            *("-w", str(workers), "--threads", str(threads), "-k", "gthread"),
+            *("--keep-alive", "30", "-b", f"127.0.0.1:{self.port}", "wsgi:app"),
+        ]
+
+    def __enter__(self) -> Gunicorn:
+        with self.log_path.open("wb") as log:
+            self.proc = subprocess.Popen(
+                self.cmd, cwd=ROOT, env=self.scratch.env(), stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/healthz")
+                resp = conn.getresponse()
+                body = resp.read()
+                conn.close()
+                if resp.status == 200:
+                    return self
+                raise RuntimeError(f"/healthz answered {resp.status}: {body[:300]!r}")
+            except (ConnectionError, OSError):
+                time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not answer /healthz within 60 s:\n{self.log()}")
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-3000:]
+        except OSError:
+            return ""
+
+    def worker_rss_mb(self) -> float:
+        assert self.proc is not None
+        return max((rss_mb(pid) for pid in children_of(self.proc.pid)), default=float("nan"))

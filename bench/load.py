@@ -28,8 +28,6 @@ import json
 import random
 import secrets
 import shutil
-import signal
-import subprocess
 import threading
 import time
 import uuid
@@ -144,70 +142,6 @@ def setup(scratch: PgScratch) -> list[tuple[str, str]]:
 
 
 # --- the server -------------------------------------------------------------------------------
-class Server:
-    """gunicorn with gthread workers and keep-alive, as deployed, on a free loopback port."""
-
-    def __init__(self, scratch: PgScratch, workers: int, threads: int) -> None:
-        self.port = c.free_port()
-        self.log_path = scratch.root / "gunicorn.log"
-        self.scratch = scratch
-        self.cmd = [
-            str(c.PYTHON.parent / "gunicorn"),
-            "-w",
-            str(workers),
-            "--threads",
-            str(threads),
-            "-k",
-            "gthread",
-            "--keep-alive",
-            "30",
-            "-b",
-            f"127.0.0.1:{self.port}",
-            "wsgi:app",
-        ]
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen(
-                self.cmd, cwd=c.ROOT, env=self.scratch.env(), stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/healthz")
-                status = conn.getresponse().status
-                conn.close()
-                if status == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer /healthz within 60 s:\n{self.log()}")
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-3000:]
-        except OSError:
-            return ""
-
-    def worker_rss_mb(self) -> float:
-        assert self.proc is not None
-        return max((c.rss_mb(p) for p in c.children_of(self.proc.pid)), default=float("nan"))
-
-
 # --- clients ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Answer:
@@ -523,7 +457,7 @@ def main() -> None:
     tokens = setup(scratch)
     paths = search_paths()
     run = uuid.uuid4().hex[:8]
-    with Server(scratch, args.workers, args.threads) as server:
+    with c.Gunicorn(scratch, workers=args.workers, threads=args.threads) as server:
         print(
             f"server: gunicorn -w {args.workers} -k gthread --threads {args.threads} on "
             f"127.0.0.1:{server.port}, log {Path(server.log_path).relative_to(c.ROOT)}"

@@ -16,8 +16,6 @@ import http.client
 import json
 import random
 import secrets
-import signal
-import subprocess
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -149,64 +147,6 @@ def api_token(scratch: c.Scratch) -> str:
     return c.lis(scratch, "users", "token", "--email", EMAIL).stdout.strip().splitlines()[-1]
 
 
-class Server:
-    """gunicorn, 1 gthread worker with keep-alive (as deployed), on a free port of 127.0.0.1."""
-
-    def __init__(self, scratch: c.Scratch) -> None:
-        self.port = c.free_port()
-        self.log_path = scratch.root / "gunicorn.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.scratch = scratch
-
-    def __enter__(self) -> Server:
-        gunicorn = c.PYTHON.parent / "gunicorn"
-        # fmt: off
-        cmd = [str(gunicorn), "-w", "1", "--threads", "2", "-k", "gthread", "--keep-alive", "30",
-               "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
-        # fmt: on
-        log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            cmd, cwd=c.ROOT, env=self.scratch.env(), stdout=log, stderr=subprocess.STDOUT
-        )
-        log.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/healthz")
-                resp = conn.getresponse()
-                body = resp.read()
-                conn.close()
-                if resp.status == 200:
-                    return self
-                raise RuntimeError(f"/healthz answered {resp.status}: {body[:300]!r}")
-            except (ConnectionError, OSError):
-                time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer /healthz within 60 s:\n{self.log()}")
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-3000:]
-        except OSError:
-            return ""
-
-    def worker_rss_mb(self) -> float:
-        assert self.proc is not None
-        workers = c.children_of(self.proc.pid)
-        return max((c.rss_mb(pid) for pid in workers), default=float("nan"))
-
-
 class Client:
     """One http.client connection: reused while the server keeps it open, reopened (inside the
     timed request) when the server closes it, as gunicorn's sync worker does after every
@@ -233,7 +173,7 @@ class Client:
 
 # --- measuring --------------------------------------------------------------------------------
 def measure(
-    scratch: c.Scratch, server: Server, token: str, specs: list[Spec], reps: int
+    scratch: c.Scratch, server: c.Gunicorn, token: str, specs: list[Spec], reps: int
 ) -> tuple[dict[Spec, Timings], Client, list[str]]:
     from search.backends.embedded import EmbeddedBackend
 
@@ -286,7 +226,7 @@ def ms(values: list[float]) -> list[float]:
 
 
 def report(
-    timings: dict[Spec, Timings], client: Client, server: Server, problems: list[str], reps: int
+    timings: dict[Spec, Timings], client: Client, server: c.Gunicorn, problems: list[str], reps: int
 ) -> list[c.Bar]:
     everything = Timings()
     groups: dict[str, Timings] = defaultdict(Timings)
@@ -422,7 +362,7 @@ def main() -> None:
         f"query mix: {len(specs)} queries ({len(specs) - len(EXTRA)} judged, "
         f"{len(EXTRA)} with filters, sorting, page 2 or no text); {args.reps} repetitions"
     )
-    with Server(scratch) as server:
+    with c.Gunicorn(scratch, workers=1, threads=2) as server:
         print(
             f"server: gunicorn -w 1 -k gthread --threads 2 on 127.0.0.1:{server.port}, "
             f"log {Path(server.log_path).relative_to(c.ROOT)}"
