@@ -110,14 +110,20 @@ def test_console_script_refuses_to_start_without_a_secret(tmp_path: Path) -> Non
     assert "LIS_SECRET_KEY is not set" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_elasticsearch_backend_is_refused_with_a_message(tmp_path: Path) -> None:
+def test_elasticsearch_without_its_url_is_refused_with_a_message(tmp_path: Path) -> None:
     proc = run_lis(
         tmp_path,
         "search",
         "sync",
         LIS_DEBUG="1",
         LIS_SEARCH_BACKEND="elasticsearch",
-        LIS_ELASTICSEARCH_URL="http://127.0.0.1:9",
+        LIS_ELASTICSEARCH_URL="",
     )
     assert proc.returncode == 2
-    assert "LIS_SEARCH_BACKEND=embedded" in proc.stderr and "Traceback" not in proc.stderr
+    assert "LIS_ELASTICSEARCH_URL" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_unmigrated_database_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    proc = run_lis(tmp_path, "search", "sync", LIS_DEBUG="1")
+    assert proc.returncode == 2
+    assert "lis db upgrade" in proc.stderr and "Traceback" not in proc.stderr

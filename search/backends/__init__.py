@@ -19,8 +19,12 @@ def build_backend(
 
         return EmbeddedBackend(index_dir)
     if kind == "elasticsearch":
-        raise BackendNotAvailable(
-            "LIS_SEARCH_BACKEND=elasticsearch: this version has only the embedded backend "
-            "(the Elasticsearch backend is planned); set LIS_SEARCH_BACKEND=embedded"
-        )
+        if not elasticsearch_url:
+            raise BackendNotAvailable(
+                "LIS_SEARCH_BACKEND=elasticsearch needs LIS_ELASTICSEARCH_URL "
+                "(e.g. http://localhost:9200)"
+            )
+        from search.backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(elasticsearch_url)
     raise BackendNotAvailable(f"unknown search backend {kind!r}")

@@ -1,17 +1,70 @@
-"""The backend contract, on the embedded engine with a small hand-made corpus.
+"""The backend contract, on every backend available, with a small hand-made corpus.
 
 Counts below are worked out by hand from FIXTURE; a change in matching semantics fails here.
+The suite runs on the embedded engine always and on Elasticsearch when LIS_ELASTICSEARCH_URL
+answers (each run uses its own alias and indexes, dropped afterwards). Tests at the end that
+build an `EmbeddedBackend` themselves are about the embedded engine's own machinery.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from search.backends.embedded import EmbeddedBackend
 from search.interface import SearchBackend, SearchDocument, SearchQuery
+
+BACKENDS = ("embedded", "elasticsearch")
+NO_SERVER = (
+    "LIS_ELASTICSEARCH_URL is not set: start docker compose (see README) to run the contract "
+    "suite on Elasticsearch"
+)
+
+
+def _elasticsearch() -> SearchBackend:
+    url = os.environ.get("LIS_ELASTICSEARCH_URL")
+    if not url:
+        pytest.skip(NO_SERVER)
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    backend = ElasticsearchBackend(url, alias=f"lis-contract-{uuid.uuid4().hex[:8]}")
+    if not backend.ping():
+        pytest.skip(f"LIS_ELASTICSEARCH_URL={url} does not answer: is docker compose up?")
+    return backend
+
+
+def _drop(backend: SearchBackend) -> None:
+    """Remove a test run's Elasticsearch indexes (by name: wildcard deletes may be refused)."""
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    if isinstance(backend, ElasticsearchBackend):
+        names = backend._aliases()
+        if names:
+            backend.client.indices.delete(index=",".join(sorted(names)), ignore_unavailable=True)
+        backend.close()
+
+
+def _open(kind: str, path: Path) -> SearchBackend:
+    return EmbeddedBackend(path) if kind == "embedded" else _elasticsearch()
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], SearchBackend]]:
+    """A factory of empty backends of one kind, dropped after the test."""
+    made: list[SearchBackend] = []
+
+    def make() -> SearchBackend:
+        made.append(_open(request.param, tmp_path / f"b{len(made)}"))
+        return made[-1]
+
+    yield make
+    for backend in made:
+        _drop(backend)
 
 
 def doc(
@@ -126,11 +179,14 @@ for i in range(25):  # filler so that paging has several pages
     )
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> SearchBackend:
-    b = EmbeddedBackend(Path(tmp_path_factory.mktemp("contract")))
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SearchBackend]:
+    b = _open(request.param, Path(tmp_path_factory.mktemp("contract")))
     assert b.rebuild(FIXTURE) == len(FIXTURE)
-    return b
+    yield b
+    _drop(b)
 
 
 def ids(backend: SearchBackend, text: str = "", **kw: object) -> set[str]:
@@ -246,8 +302,8 @@ def test_empty_query_lists_newest_first(backend: SearchBackend) -> None:
     assert [h.id for h in page.hits] == ["res", "en"]
 
 
-def test_update_and_delete(tmp_path: Path) -> None:
-    b = EmbeddedBackend(tmp_path)
+def test_update_and_delete(fresh: Callable[[], SearchBackend]) -> None:
+    b = fresh()
     b.rebuild(FIXTURE[:3])
     changed = doc(
         "land",
@@ -264,6 +320,16 @@ def test_update_and_delete(tmp_path: Path) -> None:
     assert "land" not in ids(b, "che do so huu")
     b.delete(["land"])
     assert b.count() == 2 and "land" not in ids(b, "luat dat dai")
+
+
+def test_rebuild_replaces_the_contents(fresh: Callable[[], SearchBackend]) -> None:
+    b = fresh()
+    b.rebuild(FIXTURE[:2])
+    assert b.count() == 2
+    b.rebuild(FIXTURE[2:5])
+    assert b.count() == 3
+    assert "land" not in ids(b, "luat dat dai")
+    assert ids(b, "44/2024/UBTVQH15") == {"res"}
 
 
 def test_rebuild_swaps_generation_and_other_instances_follow(tmp_path: Path) -> None:
@@ -349,11 +415,14 @@ RECORD = [
 ]
 
 
-@pytest.fixture(scope="module")
-def record_backend(tmp_path_factory: pytest.TempPathFactory) -> SearchBackend:
-    b = EmbeddedBackend(Path(tmp_path_factory.mktemp("record")))
+@pytest.fixture(scope="module", params=BACKENDS)
+def record_backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SearchBackend]:
+    b = _open(request.param, Path(tmp_path_factory.mktemp("record")))
     b.rebuild(RECORD)
-    return b
+    yield b
+    _drop(b)
 
 
 ALL_RECORD_FACETS = ("origin", "stage", "holder", "committee", "term", "session")
