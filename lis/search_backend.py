@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+import time
+from collections.abc import Iterable
 
 from flask import Flask, current_app
 
@@ -11,10 +15,11 @@ from lis.indexing.hooks import COMMITTED_KEY, ROWS_KEY
 from lis.indexing.services import drain_batch
 from lis.settings import Settings, SettingsError
 from search.backends import BackendNotAvailable, build_backend
-from search.interface import SearchBackend
+from search.interface import SearchBackend, SearchDocument, SearchUnavailable
 
 log = logging.getLogger(__name__)
 EXTENSION = "lis.search"
+REQUEST_DRAIN = "lis.search.request_drain"
 
 
 def make_backend(settings: Settings) -> SearchBackend:
@@ -32,22 +37,113 @@ def get_backend() -> SearchBackend:
     return current_app.extensions[EXTENSION]
 
 
+def drain_one(backend: SearchBackend) -> tuple[int, bool]:
+    """One batch in its own transaction: (changes applied, whether the engine refused)."""
+    with transaction() as session:
+        result = drain_batch(session, backend)
+    return result.indexed + result.deleted, bool(result.failed)
+
+
 def drain_outbox(backend: SearchBackend, *, max_batches: int = 1_000_000) -> int:
     """Apply pending outbox rows until none are left or the engine refuses.
 
     One commit per batch, so a crash halfway loses nothing."""
     done = 0
     for _ in range(max_batches):
-        with transaction() as session:
-            result = drain_batch(session, backend)
-        done += result.indexed + result.deleted
-        if result.failed or not (result.indexed or result.deleted):
+        applied, failed = drain_one(backend)
+        done += applied
+        if failed or not applied:
             break
     return done
 
 
+class RequestDrain:
+    """The drain after a request's commit, which must never keep the user waiting on the engine.
+
+    A refusal that came fast (the writer is busy in another process, a 429) costs the request
+    nothing, so the next request tries again. A failure that made the request wait longer than
+    `slow` seconds (a server that does not answer) stops these drains for `pause` seconds: the
+    rows wait in the outbox for `lis worker`, and at most one request per pause pays the wait.
+    """
+
+    def __init__(self, *, slow: float = 0.5, pause: float = 30.0, max_batches: int = 4) -> None:
+        self.slow = slow
+        self.pause = pause
+        self.max_batches = max_batches
+        self._paused_until = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def paused(self) -> bool:
+        return time.monotonic() < self._paused_until
+
+    def __call__(self, backend: SearchBackend) -> int:
+        if self.paused:
+            return 0
+        started = time.monotonic()
+        failed = False
+        done = 0
+        try:
+            for _ in range(self.max_batches):
+                applied, failed = drain_one(backend)
+                done += applied
+                if failed or not applied:
+                    break
+        except Exception:  # the rows stay in the outbox for `lis search sync` / `lis worker`
+            log.exception("could not index after commit; the outbox keeps the changes")
+            failed = True
+        elapsed = time.monotonic() - started
+        if failed and elapsed > self.slow:
+            with self._lock:
+                self._paused_until = time.monotonic() + self.pause
+            log.warning(
+                "search engine slow to refuse (%.1f s): indexing after requests paused for %.0f s",
+                elapsed,
+                self.pause,
+            )
+        return done
+
+
+def reindex(backend: SearchBackend, docs: Iterable[SearchDocument]) -> tuple[int, int]:
+    """Rebuild the index from `docs`, then apply the outbox to it: (documents written, changes
+    caught up).
+
+    Changes committed while the rebuild reads the database may be missing from it; their outbox
+    rows are applied after the swap. The current index's writer is held during the rebuild, so
+    that no drain (another process's request, a worker) takes those rows into the index that is
+    being replaced: the drains are refused quickly and leave the rows for the catch-up.
+    """
+    with contextlib.ExitStack() as stack:
+        _hold_current_writer(backend, stack)
+        written = backend.rebuild(docs)
+    caught_up = drain_outbox(backend)
+    return written, caught_up
+
+
+def _hold_current_writer(
+    backend: SearchBackend, stack: contextlib.ExitStack, *, wait: float = 30.0
+) -> None:
+    """Take the current index's writer for the rebuild, waiting while a drain holds it. An index
+    that cannot be opened at all (missing, written by an older LIS) has no drains to keep out."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            stack.enter_context(backend.bulk())
+            return
+        except SearchUnavailable as exc:
+            try:
+                backend.ping()
+            except SearchUnavailable:
+                return  # nothing can write to it: rebuild without holding it
+            if time.monotonic() > deadline:
+                log.warning("rebuilding without holding the current index's writer: %s", exc)
+                return
+            time.sleep(0.2)
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     app.extensions[EXTENSION] = make_backend(settings)
+    app.extensions[REQUEST_DRAIN] = request_drain = RequestDrain()
 
     if not settings.index_after_commit:
         return
@@ -58,7 +154,4 @@ def init_app(app: Flask, settings: Settings) -> None:
         session.info.pop(ROWS_KEY, None)
         if not session.info.pop(COMMITTED_KEY, False):
             return
-        try:
-            drain_outbox(get_backend(), max_batches=4)
-        except Exception:  # the rows stay in the outbox for `lis search sync` / `lis worker`
-            log.exception("could not index after commit; the outbox keeps the changes")
+        request_drain(get_backend())

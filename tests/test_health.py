@@ -1,15 +1,21 @@
-"""GET /healthz names the part that fails."""
+"""GET /healthz names the part that fails, and the app keeps serving what needs no search."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from lis.db import db
+from lis.documents.models import Document
 from lis.search_backend import EXTENSION
-from search.backends.embedded import EmbeddedBackend
+from search.backends.embedded import SCHEMA_FILE, EmbeddedBackend
 
 
 def test_healthy(client: FlaskClient) -> None:
@@ -18,26 +24,56 @@ def test_healthy(client: FlaskClient) -> None:
     assert resp.get_json() == {"status": "ok", "database": "ok", "search": "ok"}
 
 
-def test_search_down_is_503_naming_search(
-    app: Flask, client: FlaskClient, tmp_path: Any, token_for: Any
-) -> None:
-    headers = {"Authorization": f"Bearer {token_for('deputy')}"}
-    good = app.extensions[EXTENSION]
-    broken_root = tmp_path / "idx"
-    broken = EmbeddedBackend(broken_root)
-    broken.ping()
-    shutil.rmtree(broken_root)
-    broken_root.write_text("not a directory")  # the engine cannot open its index
-    app.extensions[EXTENSION] = broken
-    broken.close()
-    try:
+def test_a_busy_writer_is_not_an_outage(app: Flask, client: FlaskClient) -> None:
+    """Another process indexing holds tantivy's writer lock; searches still answer."""
+    with app.extensions[EXTENSION].bulk():
         resp = client.get("/healthz")
-        api = client.get("/api/v1/search?q=luat", headers=headers)
-        document = client.get("/api/v1/documents/phapdien-37087", headers=headers)
+    assert resp.status_code == 200 and resp.get_json()["search"] == "ok"
+
+
+def _root_is_a_file(root: Path) -> None:
+    shutil.rmtree(root)
+    root.write_text("not a directory")
+
+
+def _index_from_an_older_lis(root: Path) -> None:
+    current = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    (root / current / SCHEMA_FILE).write_text("1", encoding="utf-8")
+
+
+@pytest.fixture(params=[_root_is_a_file, _index_from_an_older_lis])
+def search_down(request: Any, app: Flask, db_session: Any, tmp_path: Path) -> Iterator[None]:
+    """The app's backend replaced by a real embedded engine whose index cannot be opened."""
+    root = tmp_path / "idx"
+    broken = EmbeddedBackend(root)
+    broken.ping()
+    request.param(root)
+    broken.close()
+    good = app.extensions[EXTENSION]
+    app.extensions[EXTENSION] = broken
+    try:
+        yield
     finally:
         app.extensions[EXTENSION] = good
+
+
+def test_search_down_is_503_naming_search(
+    search_down: None, client: FlaskClient, token_for: Any, login: Any
+) -> None:
+    headers = {"Authorization": f"Bearer {token_for('deputy')}"}
+    doc_id = db.session().scalar(select(Document.external_id).order_by(Document.id).limit(1))
+    assert doc_id is not None
+    resp = client.get("/healthz")
     assert resp.status_code == 503
-    assert resp.get_json() == {"status": "unavailable", "database": "ok", "search": "unavailable"}
+    assert resp.get_json() == {"status": "degraded", "database": "ok", "search": "unavailable"}
+    api = client.get("/api/v1/search?q=luat", headers=headers)
     assert api.status_code == 503
     assert api.get_json()["error"]["code"] == "search_unavailable"
-    assert document.status_code in (200, 404)  # what does not need search keeps working
+    # What does not need search keeps working: documents by API and as a page.
+    assert client.get(f"/api/v1/documents/{doc_id}", headers=headers).status_code == 200
+    assert client.get("/api/v1/documents", headers=headers).status_code == 200
+    login("deputy")
+    assert client.get(f"/documents/{doc_id}").status_code == 200
+    # The search page itself says search is down, inside the usual page (its form stays).
+    home = client.get("/")
+    assert home.status_code == 503 and "<form" in home.get_data(as_text=True)

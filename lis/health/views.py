@@ -1,4 +1,8 @@
-"""GET /healthz: 200 when the database and the search engine answer, 503 naming what does not."""
+"""GET /healthz: 200 when the database and the search engine answer, 503 naming what does not.
+
+`status` is "ok" or "degraded"; a load balancer reads the status code, a person the body. With
+the search engine down the app still serves everything that does not search, so the body says
+which part is missing rather than only that something is."""
 
 from __future__ import annotations
 
@@ -30,6 +34,6 @@ def healthz() -> Any:
         log.warning("health: search down: %s", exc)
         body["search"] = "unavailable"
     if body["database"] != "ok" or body["search"] != "ok":
-        body["status"] = "unavailable"
+        body["status"] = "degraded"
         return body, 503
     return body, 200

@@ -203,14 +203,29 @@ def _take_rows(session: Session, limit: int) -> list[OutboxEntry]:
     return list(session.scalars(stmt))
 
 
+def _current_documents(session: Session, rows: list[OutboxEntry]) -> list[Document]:
+    """The documents the rows touch, as the database holds them now: by id, and by external id
+    (a document deleted and imported again has a new id under the same external id)."""
+    ids = {r.entity_id for r in rows}
+    ids |= set(
+        session.scalars(
+            select(Document.id).where(Document.external_id.in_({r.external_id for r in rows}))
+        )
+    )
+    return _load(session, ids) if ids else []
+
+
 def drain_batch(session: Session, backend: SearchBackend, limit: int = BATCH) -> DrainResult:
     """Apply up to `limit` outbox rows, oldest first; the caller commits.
 
-    Rows for the same document collapse to its latest operation. The engine's writer is taken
-    before the outbox is read and the documents loaded: a drain then reads the database after
-    every drain that wrote before it, so two drains at once (two workers, each after its own
-    request) never put an older state of a document over a newer one. A busy writer keeps the
-    rows for a later drain.
+    The rows only say which documents changed; what is written is the state the database holds
+    now, so the order of the operations within a batch cannot leave a wrong state: a document
+    that exists is indexed (an update after a delete re-indexes it), one that is gone is deleted
+    (a delete after an update wins), each once. The engine's writer is taken before the outbox is
+    read and the documents loaded: a drain then reads the database after every drain that wrote
+    before it, so two drains at once (two workers, each after its own request) never put an
+    older state of a document over a newer one. A busy or unreachable engine keeps the rows for
+    a later drain.
     """
     result = DrainResult()
     rows: list[OutboxEntry] = []
@@ -219,26 +234,17 @@ def drain_batch(session: Session, backend: SearchBackend, limit: int = BATCH) ->
             rows = _take_rows(session, limit)
             if not rows:
                 return result
-            latest: dict[int, OutboxEntry] = {}
-            for row in rows:
-                latest[row.entity_id] = row
-            upserts = [r.entity_id for r in latest.values() if r.op == "upsert"]
-            deletes = [r.external_id for r in latest.values() if r.op == "delete"]
-            docs = _load(session, upserts) if upserts else []
-            found = {d.id for d in docs}
-            # A document deleted after its upsert was queued has nothing to index.
-            deletes += [
-                r.external_id
-                for r in latest.values()
-                if r.op == "upsert" and r.entity_id not in found
-            ]
-            if docs:
-                advisers = advisers_by_document(session, found)
-                result.indexed = bulk.add(
-                    to_search_document(d, advisers.get(d.id, ())) for d in docs
-                )
+            docs = _current_documents(session, rows)
+            present = {d.external_id for d in docs}
+            deletes = sorted({r.external_id for r in rows} - present)
             if deletes:
                 result.deleted = bulk.delete(deletes)
+            if docs:
+                advisers = advisers_by_document(session, [d.id for d in docs])
+                result.indexed = bulk.add(
+                    to_search_document(d, advisers.get(d.id, ()))
+                    for d in sorted(docs, key=lambda d: d.id)
+                )
     except SearchUnavailable as exc:
         rows = rows or _take_rows(session, limit)
         for row in rows:
@@ -246,7 +252,7 @@ def drain_batch(session: Session, backend: SearchBackend, limit: int = BATCH) ->
             row.last_error = str(exc)[:500]
         result = DrainResult(failed=len(rows))
         if rows:
-            log.warning("search index unavailable, %d outbox rows kept: %s", len(rows), exc)
+            log.info("search index unavailable, %d outbox rows kept: %s", len(rows), exc)
         return result
     session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([r.id for r in rows])))
     return result
