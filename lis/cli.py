@@ -6,8 +6,11 @@ Thin wrappers over the services that commit once per unit of work.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from marshmallow import ValidationError as MarshmallowError
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from tqdm import tqdm
 
 from lis.auth import services as auth_services
@@ -28,8 +32,9 @@ from lis.documents.schemas import KIND_CODES, SearchArgsSchema
 from lis.documents.search import args_from, hit_to_dict, search_documents
 from lis.errors import DomainError
 from lis.indexing.services import iter_search_documents, pending_count, stale_index_reason
+from lis.indexing.worker import Backoff, run_worker
 from lis.reference.seed import seed_reference
-from lis.search_backend import drain_outbox, get_backend
+from lis.search_backend import drain_one, drain_outbox, get_backend, reindex
 from lis.settings import SettingsError
 from search.interface import SearchUnavailable
 
@@ -140,8 +145,11 @@ def search_reindex() -> None:
                 bar.update(1)
                 yield doc
 
-        written = backend.rebuild(docs())
-    click.echo(f"reindexed {written} documents in {time.perf_counter() - started:.1f} s")
+        written, caught_up = reindex(backend, docs())
+    click.echo(
+        f"reindexed {written} documents in {time.perf_counter() - started:.1f} s; "
+        f"applied {caught_up} changes made meanwhile"
+    )
 
 
 @search_group.command("sync")
@@ -160,26 +168,40 @@ def search_sync() -> None:
 
 @click.command("worker")
 @click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.05, 60))
+@click.option("--max-backoff", default=60.0, show_default=True, type=click.FloatRange(1, 3600))
 @click.option("--once", is_flag=True, help="Drain what is there and exit.")
 @with_appcontext
-def worker(interval: float, once: bool) -> None:
-    """Keep draining the outbox into the search index until stopped (Ctrl-C)."""
+def worker(interval: float, max_backoff: float, once: bool) -> None:
+    """Keep draining the outbox into the search index until stopped (SIGTERM or Ctrl-C).
+
+    While the engine is down the changes wait in the outbox and the worker retries with
+    backoff; on PostgreSQL several workers can run at once."""
+    if not logging.getLogger().handlers:  # one line per outage and recovery on stderr
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     backend = get_backend()
-    click.echo(f"worker: draining the outbox every {interval} s")
-    try:
-        while True:
-            try:
-                done = drain_outbox(backend)
-                if done:
-                    click.echo(f"worker: applied {done} changes")
-            except SearchUnavailable as exc:
-                click.echo(f"worker: search unavailable, will retry: {exc}", err=True)
+    stop = threading.Event()
+
+    def _stop(signum: int, _frame: object) -> None:
+        click.echo(f"worker: {signal.Signals(signum).name}, stopping after the current batch")
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    click.echo(f"worker: draining the outbox (idle every {interval} s)")
+
+    def drain() -> tuple[int, bool]:
+        try:
+            return drain_one(backend)
+        finally:
             db.remove()
-            if once:
-                return
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        click.echo("worker: stopped")
+
+    try:
+        state = run_worker(
+            drain, stop=stop, interval=interval, backoff=Backoff(cap=max_backoff), once=once
+        )
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo(f"worker: stopped; applied {state.applied} changes")
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -331,3 +353,15 @@ def main() -> None:
     except SettingsError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
+    except (OperationalError, ProgrammingError) as exc:
+        click.echo(f"Error: {database_problem(exc)}", err=True)
+        sys.exit(2)
+
+
+def database_problem(exc: DBAPIError) -> str:
+    """One line for a database that cannot answer: most often one not migrated yet."""
+    text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    missing = ("no such table", "does not exist")
+    if (any(m in text for m in missing) and "relation" in text) or "no such table" in text:
+        return f"the database has no LIS tables yet ({text}): run `lis db upgrade`"
+    return f"the database could not answer: {text}"
