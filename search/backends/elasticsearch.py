@@ -108,6 +108,9 @@ class _Bulk:
         self.uncommitted = 0
 
 
+PING_TIMEOUT = 2  # seconds
+
+
 class ElasticsearchBackend:
     name = "elasticsearch"
 
@@ -270,7 +273,8 @@ class ElasticsearchBackend:
             return int(self.client.count(index=self.alias)["count"])
 
     def ping(self) -> bool:
-        return bool(self.client.ping())
+        """Health checks must answer quickly even when the server hangs."""
+        return bool(self.client.options(request_timeout=PING_TIMEOUT).ping())
 
     def close(self) -> None:
         self.client.close()
