@@ -25,8 +25,10 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_QUERIES = os.path.join(HERE, "quality_queries.json")
-DEFAULT_CORPUS = "/work/shared/corpus/vn_legal_docs.jsonl.gz"
-DEFAULT_SAMPLE = "/work/shared/corpus/vn_legal_docs.sample300.jsonl"
+# The shared corpus beside the repository (../shared/corpus), read at run time, never copied.
+CORPUS_DIR = os.path.join(HERE, os.pardir, os.pardir, "shared", "corpus")
+DEFAULT_CORPUS = os.path.join(CORPUS_DIR, "vn_legal_docs.jsonl.gz")
+DEFAULT_SAMPLE = os.path.join(CORPUS_DIR, "vn_legal_docs.sample300.jsonl")
 KINDS = ("number", "title", "title_unaccented", "topic", "phrase")
 REQUIRED = {"q": str, "kind": str, "relevant": list, "note": str, "in_sample": bool}
 
