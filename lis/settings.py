@@ -11,6 +11,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from lis import clock
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 DEFAULT_DEMO_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus" / "vn_legal_docs.sample300.jsonl"
@@ -63,6 +65,10 @@ class Settings:
             )
         if self.search_backend == "elasticsearch" and not self.elasticsearch_url:
             raise SettingsError("LIS_SEARCH_BACKEND=elasticsearch needs LIS_ELASTICSEARCH_URL")
+        try:
+            clock.zone()
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
         if self.secret_key == _DEV_SECRET and not (self.debug or self.testing):
             raise SettingsError(
                 "LIS_SECRET_KEY is not set. Set it to a long random value "

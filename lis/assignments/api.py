@@ -11,7 +11,6 @@ Who may call what (see `lis.assignments.services` for the rules in full):
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask.views import MethodView
@@ -19,6 +18,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from lis import clock
 from lis.assignments import services
 from lis.assignments.models import Assignment
 from lis.assignments.schemas import (
@@ -81,7 +81,7 @@ class Assignments(MethodView):
         `state=overdue` is open work whose due date has passed.
         """
         session = db.session()
-        stmt = services.list_assignments(session, current_user, filter_from(data), dt.date.today())
+        stmt = services.list_assignments(session, current_user, filter_from(data), clock.today())
         total, items = page_of(session, stmt, data["page"], data["per_page"])
         return {"total": total, "page": data["page"], "per_page": data["per_page"], "items": items}
 

@@ -10,6 +10,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lis import clock
 from lis.assignments import services
 from lis.assignments.models import Assignment
 from lis.auth import services as auth_services
@@ -21,7 +22,7 @@ from lis.people.queries import person_of_user
 
 def ensure_demo_assignments(session: Session, today: dt.date | None = None) -> int:
     """Create the demo assignments when missing; how many were created."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     head = auth_services.find_user(session, demo_email("head"))
     staff = auth_services.find_user(session, demo_email("staff"))
     law = session.scalar(

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from lis import clock
 from lis.api_fields import PagedArgsSchema, UtcDateTime
 from lis.assignments.models import STATES
 from lis.assignments.services import LIST_STATES, MAX_TEXT, MAX_TITLE
@@ -26,7 +27,7 @@ ID = validate.Range(min=1, max=2**31 - 1)
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 class AssignmentCreateSchema(Schema):

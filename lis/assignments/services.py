@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Select, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from lis import clock
 from lis.assignments.models import STATES, Assignment
 from lis.audit.services import record
 from lis.db import utcnow
@@ -411,7 +412,7 @@ def _years_ahead(day: dt.date, years: int) -> dt.date:
 
 
 def _check_due(doc: Document, due: dt.date, today: dt.date) -> None:
-    created = doc.created_at.date() if doc.created_at else None
+    created = clock.local_date(doc.created_at) if doc.created_at else None
     if created is not None and due < created:
         raise ValidationError(
             "the due date is before the draft was created", {"due_date": "before the draft"}
@@ -451,7 +452,7 @@ def assign(
     `document` is the draft's external id, `work_kind` and `unit` are codes. The title defaults
     to the kind of work's name.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     _require_writer(actor)
     doc = _find_document(session, document)
     kind = _find_work_kind(session, work_kind)
@@ -514,7 +515,7 @@ def update(
     A new unit must be within the actor's reach; a person must be in the (new) unit, and
     moving to another unit without naming a person drops the person.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     a = get_assignment(session, assignment_id)
     if not may_manage(session, actor, a):
         raise PermissionDenied(

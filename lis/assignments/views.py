@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from lis import clock
 from lis.assignments import services
 from lis.assignments.forms import AssignForm, CloseForm, EditForm
 from lis.assignments.models import Assignment
@@ -57,7 +58,7 @@ def _name(obj: Any) -> str:
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 def assignment_panel(document: Document | None) -> dict[str, Any] | None:

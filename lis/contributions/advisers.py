@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from lis import clock
 from lis.contributions.models import Contribution, ContributionFile
 from lis.contributions.services import may_read
 from lis.documents.compare import Comparison, compare_texts
@@ -126,7 +127,11 @@ def _version_for(versions: list[Version], c: Contribution) -> Version | None:
     """The version the advice concerns: the one cited, else the last one before delivery."""
     if c.version_id is not None:
         return next((v for v in versions if v.id == c.version_id), None)
-    before = [v for v in versions if (v.version_date or v.created_at.date()) <= c.delivered_date]
+    before = [
+        v
+        for v in versions
+        if (v.version_date or clock.local_date(v.created_at)) <= c.delivered_date
+    ]
     return before[-1] if before else None
 
 

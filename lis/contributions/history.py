@@ -42,6 +42,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from lis import clock
 from lis.audit.services import record
 from lis.documents.models import Document
 from lis.drafts.machine import STAGES
@@ -575,7 +576,7 @@ def template_xlsx(session: Session, lang: str = "vi") -> bytes:
     codes.append([])
     codes.append(["Units" if en else "Đơn vị"])
     codes.append(["code", "name"] if en else ["mã", "tên"])
-    day = dt.date.today()
+    day = clock.today()
     for unit in session.scalars(select(Unit).order_by(Unit.code)):
         if unit.valid_to is None or day < unit.valid_to:
             codes.append([unit.code, unit.name_en if en and unit.name_en else unit.name])

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from lis import clock
 from lis.audit.services import record
 from lis.contributions.models import OUTCOMES, QUALITY_BANDS, Contribution
 from lis.db import utcnow
@@ -272,7 +273,7 @@ def later_versions(session: Session, contribution: Contribution) -> list[Version
 def _is_later(version: Version, contribution: Contribution) -> bool:
     if contribution.version is not None:
         return version.seq > contribution.version.seq
-    day = version.version_date or version.created_at.date()
+    day = version.version_date or clock.local_date(version.created_at)
     return day >= contribution.delivered_date
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from lis import clock
 from lis.api_fields import PagedArgsSchema, UtcDateTime
 from lis.contributions import rules
 from lis.contributions.models import OUTCOMES, QUALITY_BANDS, SOURCES, STATES, Contribution
@@ -195,7 +196,7 @@ def _seq(version: Any) -> int | None:
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 class ContributionSchema(Schema):

@@ -33,6 +33,7 @@ from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, selectinload
 
+from lis import clock
 from lis.assignments.models import Assignment
 from lis.audit.services import record
 from lis.contributions import rules
@@ -301,7 +302,7 @@ def _validate(
                 f"the assignment is for stage {assignment.stage}, not {stage}",
                 {"assignment": f"for stage {assignment.stage}"},
             )
-    since = (document.created_at or dt.datetime.combine(today, dt.time())).date()
+    since = clock.local_date(document.created_at) if document.created_at else today
     delivered = rules.as_date(data.get("delivered_date"), "delivered_date", required=True)
     assert delivered is not None
     rules.check_delivered(delivered, since, today)
@@ -433,7 +434,7 @@ def log_contribution(
     person), unit (code; default: the person's unit). Problems are ValidationError naming the
     field, PermissionDenied, or Conflict naming `Idempotency-Key`.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     _require_logger(actor)
     if source not in ("logged", "imported"):
         raise ValidationError("source must be logged or imported", {"source": "invalid"})
@@ -668,7 +669,7 @@ def edit_contribution(
     """Change what the author logged (the keys of `log_contribution`'s data, except the
     person); every rule is checked again on the result. A rejected contribution returns to
     `submitted` for review; the rejection reason stays in the audit trail."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     _require_logger(actor)
     row = get_contribution(session, contribution_id)
     _require_author(actor, row)

@@ -42,6 +42,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from lis import clock
 from lis.assignments.models import Assignment
 from lis.assignments.services import stages_for
 from lis.audit.models import AuditEvent
@@ -135,7 +136,7 @@ def _name(obj: Any) -> str:
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 def _is_late(c: Contribution) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from lis import clock
 from lis.audit.services import record
 from lis.documents.importer import store_parts
 from lis.documents.issuers import normalize_issuer
@@ -310,7 +311,7 @@ def create_draft(
     drafting_unit, term (default: the latest), planned_sessions (keys like "XV-9"),
     subjects, procedure, adopted_by ("QH"/"UBTVQH", resolutions only).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     kind = data.get("kind")
     if kind not in DRAFT_KINDS:
         raise ValidationError(
@@ -392,7 +393,7 @@ def update_draft(
             {"doc_id": "not your draft"},
         )
     before = _snapshot(doc)
-    _apply(session, doc, {k: v for k, v in data.items() if k in EDITABLE}, today or dt.date.today())
+    _apply(session, doc, {k: v for k, v in data.items() if k in EDITABLE}, today or clock.today())
     session.flush()
     after = _snapshot(doc)
     changed = {k for k in after if after[k] != before[k]}
@@ -554,7 +555,7 @@ def add_version(
         document_id=document.id,
         seq=(latest.seq if latest else 0) + 1,
         label=label,
-        version_date=version_date or dt.date.today(),
+        version_date=version_date or clock.today(),
         source=(source_name or "")[:500] or None,
         text_kind="draft",
         text=text,
@@ -607,7 +608,7 @@ def move_stage(
     today: dt.date | None = None,
 ) -> StageEvent:
     """Record a move the machine allows, made by someone who may act as its actor."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     _require_draft(document)
     machine = machine_of(document)
     if machine is None:

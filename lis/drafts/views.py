@@ -7,7 +7,6 @@ on the document page (`lis.web.views.document`), which carries the "Move stage" 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
@@ -18,6 +17,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lis import clock
 from lis.db import db, page_of, transaction
 from lis.documents.models import Document
 from lis.drafts import queries, services
@@ -60,7 +60,7 @@ def unit_name(unit: Unit | None) -> str:
 
 
 def _unit_pairs(session: Session, blank: str | None) -> list[tuple[str, str]]:
-    today = dt.date.today()
+    today = clock.today()
     units = [u for u in session.scalars(select(Unit).order_by(Unit.code)) if u.active_on(today)]
     out = [("", blank)] if blank is not None else []
     return out + [(u.code, f"{u.code} · {unit_name(u)}") for u in units]
@@ -218,7 +218,7 @@ def add_version(doc_id: str) -> Any:
         )
     form = VersionForm()
     if request.method == "GET":
-        form.version_date.data = dt.date.today()
+        form.version_date.data = clock.today()
     problems: list[str] = []
     status = 200
     if form.validate_on_submit():
@@ -263,7 +263,7 @@ def stage_form(session: Session, doc: Document) -> StageForm | None:
     form = StageForm(formdata=None)
     lang = current_language()
     form.to.choices = options([(t.to_stage, stage_label(t.to_stage, lang)) for t in allowed])
-    form.event_date.data = dt.date.today()
+    form.event_date.data = clock.today()
     return form
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from lis import clock
 from lis.auth.models import User
 from lis.errors import NotFound
 from lis.people.models import Person
@@ -113,7 +113,7 @@ def list_people(
 def units_with_depth(session: Session, *, open_only: bool = False) -> list[tuple[Unit, int]]:
     """Units in tree order, each with its depth (0 for a root): for indented lists and selects.
     With `open_only`, closed units (valid_to today or earlier) are left out."""
-    today = dt.date.today()
+    today = clock.today()
     units = [
         u
         for u in session.scalars(select(Unit).options(selectinload(Unit.replaced_by)))

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lis import clock
 from lis.audit import services as audit
 from lis.errors import Conflict, ValidationError
 from lis.people.models import Person
@@ -69,7 +70,7 @@ def find_unit(session: Session, code: str) -> Unit | None:
 
 
 def is_open(unit: Unit, day: dt.date | None = None) -> bool:
-    return unit.valid_to is None or (day or dt.date.today()) < unit.valid_to
+    return unit.valid_to is None or (day or clock.today()) < unit.valid_to
 
 
 def descendant_ids(session: Session, unit_id: int) -> set[int]:

@@ -3,7 +3,6 @@ engine; and a contribution logged through the API is searchable right after its 
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from lis import clock
 from lis.auth.models import ROLES
 from lis.db import transaction
 from lis.documents.models import Document
@@ -131,7 +131,7 @@ def test_logged_through_the_api_then_withdrawn(
             "document": draft.external_id,
             "work_kind": "VERIFY_REPORT",
             "title": "Báo cáo thẩm tra",
-            "delivered_date": dt.date.today().isoformat(),
+            "delivered_date": clock.today().isoformat(),
         },
         headers=headers | {"Idempotency-Key": "adviser-search-1"},
     )

@@ -7,9 +7,8 @@ from typing import Any
 
 from lis.assignments import services
 from lis.assignments.models import Assignment
+from lis.clock import today
 from tests.factories import DocumentFactory, PersonFactory, unit_by_code
-
-TODAY = dt.date.today()
 
 
 def draft(**kw: Any) -> Any:
@@ -35,7 +34,7 @@ def make_assignment(session: Any, actor: Any, doc: Any, **kw: Any) -> Assignment
         "stage": "S_VERIFY",
         "work_kind": "VERIFY_REPORT",
         "unit": "UB-PLTP-V",
-        "due_date": TODAY + dt.timedelta(days=14),
+        "due_date": today() + dt.timedelta(days=14),
     }
     values.update(kw)
     return services.assign(session, actor, **values)

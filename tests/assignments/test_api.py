@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 
 from lis.assignments import services
 from lis.auth.models import ROLES
-from tests.assignments.helpers import TODAY, draft, make_assignment, person_in
+from lis.clock import today
+from tests.assignments.helpers import draft, make_assignment, person_in
 
 WRITERS = {"admin", "head"}
 READERS = {"admin", "head", "staff", "officer", "council"}
@@ -36,7 +37,7 @@ def body_for(doc: Any, **kw: Any) -> dict[str, Any]:
         "stage": "S_VERIFY",
         "work_kind": "JOINT_VERIFY",
         "unit": "UB-PLTP-V",
-        "due_date": (TODAY + dt.timedelta(days=10)).isoformat(),
+        "due_date": (today() + dt.timedelta(days=10)).isoformat(),
     }
     body.update(kw)
     return body
@@ -83,7 +84,7 @@ def test_get_per_role(role: str, client: FlaskClient, token_for: Any, setup: Any
 @pytest.mark.parametrize("role", ROLES)
 def test_patch_per_role(role: str, client: FlaskClient, token_for: Any, setup: Any) -> None:
     a = setup["a"]
-    due = (TODAY + dt.timedelta(days=30)).isoformat()
+    due = (today() + dt.timedelta(days=30)).isoformat()
     resp = client.patch(
         f"/api/v1/assignments/{a.id}",
         json={"due_date": due},
@@ -140,9 +141,9 @@ def test_filters_states_and_paging(
     client: FlaskClient, db_session: Any, token_for: Any, setup: Any
 ) -> None:
     admin = setup["admin"]
-    doc = draft(created_at=dt.datetime.combine(TODAY, dt.time()) - dt.timedelta(days=30))
+    doc = draft(created_at=dt.datetime.combine(today(), dt.time()) - dt.timedelta(days=30))
     first = make_assignment(db_session, admin, doc)
-    late = make_assignment(db_session, admin, doc, due_date=TODAY - dt.timedelta(days=3))
+    late = make_assignment(db_session, admin, doc, due_date=today() - dt.timedelta(days=3))
     other = make_assignment(db_session, admin, doc, unit="UB-PLTP")
     services.cancel(db_session, admin, other.id)
     p = person_in("UB-PLTP-V")

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from lis.assignments import services
 from lis.assignments.models import Assignment
 from lis.auth.models import ROLES
-from tests.assignments.helpers import TODAY, draft, make_assignment
+from lis.clock import today
+from tests.assignments.helpers import draft, make_assignment
 
 WRITERS = {"admin", "head"}
 READERS = {"admin", "head", "staff", "officer", "council"}
@@ -23,8 +24,8 @@ READERS = {"admin", "head", "staff", "officer", "council"}
 @pytest.fixture
 def setup(db_session: Any, make_user: Any) -> dict[str, Any]:
     admin = make_user("admin")
-    doc = draft(created_at=dt.datetime.combine(TODAY, dt.time()) - dt.timedelta(days=30))
-    a = make_assignment(db_session, admin, doc, due_date=TODAY - dt.timedelta(days=4))
+    doc = draft(created_at=dt.datetime.combine(today(), dt.time()) - dt.timedelta(days=30))
+    a = make_assignment(db_session, admin, doc, due_date=today() - dt.timedelta(days=4))
     db_session.commit()  # a failed form rolls back to here (a savepoint in tests)
     return {"admin": admin, "doc": doc, "a": a}
 
@@ -77,7 +78,7 @@ def test_a_head_assigns_from_the_form(
         "person": "",
         "title": "",
         "description": "Rà soát tính hợp hiến",
-        "due_date": (TODAY + dt.timedelta(days=7)).isoformat(),
+        "due_date": (today() + dt.timedelta(days=7)).isoformat(),
     }
     bad = client.post(
         f"/assignments/new?doc={doc.external_id}", data={**form, "stage": "S_REVISION"}
@@ -99,7 +100,7 @@ def test_form_errors_name_the_field(client: FlaskClient, login: Any, setup: Any)
         "stage": "S_VERIFY",
         "work_kind": "EXPLAIN_ACCEPT",
         "unit": "UB-PLTP-V",
-        "due_date": (TODAY + dt.timedelta(days=7)).isoformat(),
+        "due_date": (today() + dt.timedelta(days=7)).isoformat(),
     }
     resp = client.post(f"/assignments/new?doc={doc.external_id}&lang=en", data=form)
     assert resp.status_code == 422
@@ -142,7 +143,7 @@ def test_the_head_changes_the_due_date_and_person(
 ) -> None:
     login("head", unit="UB-PLTP")
     a = setup["a"]
-    due = (TODAY + dt.timedelta(days=9)).isoformat()
+    due = (today() + dt.timedelta(days=9)).isoformat()
     resp = client.post(f"/assignments/{a.id}/edit", data={"person": "", "due_date": due})
     assert resp.status_code == 302
     db_session.refresh(a)

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from lis import clock
 from lis.assignments import services
 from lis.assignments.models import Assignment
 from lis.audit.models import AuditEvent
+from lis.clock import today
 from lis.errors import Conflict, PermissionDenied, ValidationError
-from tests.assignments.helpers import TODAY, draft, make_assignment, person_in
+from tests.assignments.helpers import draft, make_assignment, person_in
 from tests.factories import DocumentFactory, unit_by_code
 
 DAY = dt.timedelta(days=1)
@@ -138,7 +140,7 @@ def test_the_person_must_be_in_the_assignee_unit(db_session: Any, admin: Any) ->
 
 def test_due_dates_must_be_sane(db_session: Any, admin: Any) -> None:
     doc = draft()
-    created = doc.created_at.date()
+    created = clock.local_date(doc.created_at)
     with pytest.raises(ValidationError) as err:
         make_assignment(db_session, admin, doc, due_date=created - DAY)
     assert field_of(err) == {"due_date"}
@@ -182,7 +184,7 @@ def test_the_assignee_person_marks_done_others_in_the_unit_cannot(
     with pytest.raises(PermissionDenied):
         services.cancel(db_session, worker, a.id)
     with pytest.raises(PermissionDenied):
-        services.update(db_session, worker, a.id, due_date=TODAY + 30 * DAY)
+        services.update(db_session, worker, a.id, due_date=today() + 30 * DAY)
     done = services.complete(db_session, worker, a.id, "report sent")
     assert (done.state, done.close_note, done.closed_by_id) == ("done", "report sent", worker.id)
     assert done.closed_at is not None
@@ -198,9 +200,9 @@ def test_who_may_change_and_cancel(db_session: Any, make_member: Any, make_user:
     with pytest.raises(PermissionDenied):
         services.cancel(db_session, other_head, a.id)
     # the assigning head and the head above may change it
-    services.update(db_session, dept_head, a.id, due_date=TODAY + 20 * DAY)
-    services.update(db_session, committee_head, a.id, due_date=TODAY + 21 * DAY)
-    assert a.due_date == TODAY + 21 * DAY
+    services.update(db_session, dept_head, a.id, due_date=today() + 20 * DAY)
+    services.update(db_session, committee_head, a.id, due_date=today() + 21 * DAY)
+    assert a.due_date == today() + 21 * DAY
     b = make_assignment(db_session, committee_head, draft(), unit="UB-PLTP")
     with pytest.raises(PermissionDenied):  # the committee is above the department head
         services.cancel(db_session, dept_head, b.id)
@@ -224,14 +226,16 @@ def test_reassigning_to_a_person_and_another_unit(db_session: Any, make_member: 
     with pytest.raises(PermissionDenied):
         services.update(db_session, head, a.id, unit="UB-KTTC-V")
     with pytest.raises(ValidationError) as err:
-        services.update(db_session, head, a.id, due_date=a.document.created_at.date() - DAY)
+        services.update(
+            db_session, head, a.id, due_date=clock.local_date(a.document.created_at) - DAY
+        )
     assert set(err.value.fields) == {"due_date"}
 
 
 def test_every_change_is_audited(db_session: Any, make_member: Any) -> None:
     head = make_member("head", unit="UB-PLTP")
     a = make_assignment(db_session, head, draft())
-    services.update(db_session, head, a.id, due_date=TODAY + 40 * DAY, title="Báo cáo thẩm tra")
+    services.update(db_session, head, a.id, due_date=today() + 40 * DAY, title="Báo cáo thẩm tra")
     services.update(db_session, head, a.id, title="Báo cáo thẩm tra")  # nothing changes
     services.complete(db_session, head, a.id, "xong")
     events = audit_of(db_session, a)
@@ -241,7 +245,7 @@ def test_every_change_is_audited(db_session: Any, make_member: Any) -> None:
     assert created.after["work_kind"] == "VERIFY_REPORT" and created.actor_id == head.id
     assert changed.before["title"] == "Chuẩn bị báo cáo thẩm tra"
     assert changed.after["title"] == "Báo cáo thẩm tra"
-    assert changed.after["due_date"] == (TODAY + 40 * DAY).isoformat()
+    assert changed.after["due_date"] == (today() + 40 * DAY).isoformat()
     assert (completed.before["state"], completed.after["state"]) == ("open", "done")
     b = make_assignment(db_session, head, draft())
     services.cancel(db_session, head, b.id, "trùng")
@@ -257,7 +261,7 @@ def test_lists_per_unit_person_and_overdue_with_a_fixed_today(
     admin = make_user("admin")
     doc = draft()
     p1, p2 = person_in("UB-PLTP-V"), person_in("UB-PLTP-V")
-    today = doc.created_at.date() + 10 * DAY
+    today = clock.local_date(doc.created_at) + 10 * DAY
 
     def mk(unit: str, due: int, person: Any = None) -> Assignment:
         return make_assignment(
@@ -265,7 +269,7 @@ def test_lists_per_unit_person_and_overdue_with_a_fixed_today(
             admin,
             doc,
             unit=unit,
-            due_date=doc.created_at.date() + due * DAY,
+            due_date=clock.local_date(doc.created_at) + due * DAY,
             person_id=person.id if person else None,
             today=today,
         )
@@ -317,7 +321,8 @@ def test_what_each_role_reads(db_session: Any, make_member: Any, make_user: Any)
 
     def seen(actor: Any) -> set[int]:
         return {
-            a.id for a in db_session.scalars(services.list_assignments(db_session, actor, f, TODAY))
+            a.id
+            for a in db_session.scalars(services.list_assignments(db_session, actor, f, today()))
         }
 
     assert seen(make_member("staff", unit="UB-PLTP-V")) == {mine.id}

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from lis import clock
 from lis.assignments.models import Assignment
 from lis.auth.models import User
 from lis.contributions.models import Contribution
@@ -43,7 +44,7 @@ def make_draft(
     """A law draft led by UB-PLTP, with versions 1 and 2 (V1/V2 of tests/drafts/helpers: both
     have articles dieu-1…dieu-4), in stage S_VERIFY, created DRAFT_AGE_DAYS ago."""
     actor = actor or UserFactory(roles=["admin"])
-    today = dt.date.today()
+    today = clock.today()
     data = dict(DRAFT, lead_unit=LEAD_UNIT)
     if title:
         data["title"] = title
@@ -51,7 +52,11 @@ def make_draft(
     drafts.add_version(session, actor, doc, "Dự thảo 1", V1, today - dt.timedelta(days=100))
     drafts.add_version(session, actor, doc, "Dự thảo 2", V2, today - dt.timedelta(days=50))
     doc.stage = STAGE
-    doc.created_at = dt.datetime.combine(today - dt.timedelta(days=DRAFT_AGE_DAYS), dt.time(8))
+    # Noon of that day in the office's time zone, stored in UTC as the app stores it.
+    noon = dt.datetime.combine(
+        today - dt.timedelta(days=DRAFT_AGE_DAYS), dt.time(12), tzinfo=clock.zone()
+    )
+    doc.created_at = noon.astimezone(dt.UTC).replace(tzinfo=None)
     session.flush()
     return doc
 
@@ -77,7 +82,7 @@ def make_assignment(
         stage=stage,
         work_kind=work_kind,
         unit=unit,
-        due_date=due_date or dt.date.today() + dt.timedelta(days=10),
+        due_date=due_date or clock.today() + dt.timedelta(days=10),
         title="Thẩm tra dự án luật",
         person_id=person_id,
     )
@@ -89,7 +94,7 @@ def payload(document: Document | str, **overrides: Any) -> dict[str, Any]:
         "document": document if isinstance(document, str) else document.external_id,
         "work_kind": WORK_KIND,
         "title": "Báo cáo thẩm tra dự án Luật thử nghiệm",
-        "delivered_date": dt.date.today() - dt.timedelta(days=1),
+        "delivered_date": clock.today() - dt.timedelta(days=1),
     }
     data.update(overrides)
     return data

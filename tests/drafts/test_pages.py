@@ -3,7 +3,6 @@ legislative record on the document page."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from typing import Any
@@ -13,13 +12,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from lis.auth.models import ROLES
+from lis.clock import today
 from lis.documents.models import Document
 from lis.drafts import services
 from tests.drafts.helpers import DRAFT, V1, V2, docx_bytes
 from tests.web.html import Page
 
 EDITORS = {"admin", "staff", "head"}
-TODAY = dt.date.today().isoformat()
 FORM = {
     "kind": "law",
     "adopted_by": "QH",
@@ -134,13 +133,13 @@ def test_versions_and_moves(client: FlaskClient, login: Any, make_member: Any) -
     assert options == ["S_POLICY", "S_DRAFTING", "S_WITHDRAWN"]
     moved = client.post(
         f"/drafts/{doc_id}/stage",
-        data={"to": "S_DRAFTING", "event_date": TODAY, "note": "Giao soạn thảo"},
+        data={"to": "S_DRAFTING", "event_date": today().isoformat(), "note": "Giao soạn thảo"},
     )
     assert moved.status_code == 302
     doc = page(client.get(f"/documents/{doc_id}"))
     timeline = doc.one("ol", cls="timeline")
     assert "Soạn thảo" in timeline.text and "Giao soạn thảo" in timeline.text
-    assert len(doc.find("time", datetime=TODAY, within=timeline)) == 2
+    assert len(doc.find("time", datetime=today().isoformat(), within=timeline)) == 2
     forbidden = client.post(f"/drafts/{doc_id}/stage", data={"to": "S_ADOPTED"})
     assert "S_APPRAISAL" in client.get(forbidden.headers["Location"]).get_data(as_text=True)
 

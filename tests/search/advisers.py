@@ -6,10 +6,9 @@ logging service does around them; what reaches the index depends only on the row
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 
+from lis import clock
 from lis.contributions.models import Contribution
 from lis.db import db
 from lis.documents.models import Document
@@ -36,7 +35,7 @@ def contribute(
         person=person,
         unit=unit_row,
         title=f"Báo cáo thẩm tra của {unit}",
-        delivered_date=dt.date.today(),
+        delivered_date=clock.today(),
         state=state,
     )
     db.session().add(row)

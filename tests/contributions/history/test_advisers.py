@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from lis.auth.models import ROLES
+from lis.clock import today as clock_today
 from lis.contributions import advisers, review
 from lis.contributions.models import Contribution
 from lis.contributions.rules import Upload
@@ -45,7 +46,7 @@ Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2026.
 def _world(session: Session) -> dict[str, Any]:
     """A draft with three versions; staff advice on articles 1 and 3 of version 2, verified,
     rated and judged by the committee's head; and a withdrawn one that must not show."""
-    today = dt.date.today()
+    today = clock_today()
     admin = member(session, "admin", unit=LEAD_UNIT)
     doc = make_draft(session, admin)
     drafts.add_version(session, admin, doc, "Dự thảo 3", V3, today - dt.timedelta(days=10))

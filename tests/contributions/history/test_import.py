@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from lis.audit.models import AuditEvent
 from lis.auth.models import ROLES
+from lis.clock import today
 from lis.contributions import history
 from lis.contributions.models import Contribution
 from tests.contributions.helpers import LEAD_UNIT, make_draft, member
 
-TODAY = dt.date.today()
 HEADER = [c.label_vi for c in history.COLUMNS]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,8 +42,8 @@ def row(doc: str, email: str, **over: Any) -> list[Any]:
         "person": email,
         "unit": "UB-PLTP-V",
         "title": "Báo cáo thẩm tra",
-        "due_date": TODAY - dt.timedelta(days=45),
-        "delivered_date": TODAY - dt.timedelta(days=40),
+        "due_date": today() - dt.timedelta(days=45),
+        "delivered_date": today() - dt.timedelta(days=40),
         "version": 2,
         "articles": "Điều 1, dieu-3",
         "note": "",
@@ -71,7 +71,7 @@ def good_rows(w: dict[str, Any]) -> list[list[Any]]:
             a.email,
             title="Ghi chú tóm tắt",
             due_date="",
-            delivered_date=(TODAY - dt.timedelta(days=20)).strftime("%d/%m/%Y"),
+            delivered_date=(today() - dt.timedelta(days=20)).strftime("%d/%m/%Y"),
             version=None,
         ),
     ]
@@ -95,9 +95,9 @@ def test_good_sheet_imports_every_row(db_session: Session) -> None:
     assert len(rows) == 3
     assert {(r.source, r.state) for r in rows} == {("imported", "submitted")}
     assert rows[0].articles == ["dieu-1", "dieu-3"] and rows[0].version.seq == 2
-    assert rows[0].due_date == TODAY - dt.timedelta(days=45)
+    assert rows[0].due_date == today() - dt.timedelta(days=45)
     assert rows[1].person.email == w["staff"][1].email
-    assert rows[2].delivered_date == TODAY - dt.timedelta(days=20) and rows[2].due_date is None
+    assert rows[2].delivered_date == today() - dt.timedelta(days=20) and rows[2].due_date is None
     assert all(r.created_by_id == w["head"].id for r in rows)
     events = db_session.scalars(select(AuditEvent).where(AuditEvent.entity == history.ENTITY)).all()
     assert len(events) == 1
@@ -135,7 +135,7 @@ def test_a_row_repeated_in_the_sheet_is_imported_once(db_session: Session) -> No
         ({"document": "no-such-draft"}, "document"),
         ({"stage": "Giai đoạn lạ"}, "stage"),
         ({"delivered_date": "31/02/2024"}, "delivered_date"),
-        ({"delivered_date": TODAY + dt.timedelta(days=3)}, "delivered_date"),
+        ({"delivered_date": today() + dt.timedelta(days=3)}, "delivered_date"),
         ({"work_kind": "NO_SUCH_KIND"}, "work_kind"),
         ({"articles": "Điều 99"}, "articles"),
         ({"articles": "chương hai"}, "articles"),

@@ -15,13 +15,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from lis.auth.models import ROLES
+from lis.clock import today
 from lis.contributions.models import Contribution
 from lis.db import db
 from tests.contributions.helpers import log, make_draft, member
 from tests.drafts.helpers import auth
-
-TODAY = dt.date.today()
-YESTERDAY = TODAY - dt.timedelta(days=1)
 
 
 def body_for(draft: Any, **kw: Any) -> dict[str, Any]:
@@ -29,7 +27,7 @@ def body_for(draft: Any, **kw: Any) -> dict[str, Any]:
         "document": draft.external_id,
         "work_kind": "VERIFY_REPORT",
         "title": "Báo cáo thẩm tra",
-        "delivered_date": YESTERDAY.isoformat(),
+        "delivered_date": (today() - dt.timedelta(days=1)).isoformat(),
     }
     data.update(kw)
     return data
@@ -76,7 +74,7 @@ def test_post_rules_name_the_field(client: FlaskClient, token_for: Any, draft: A
     token = token_for("staff", unit="UB-PLTP-V")
     db.session().commit()
     cases = [
-        ({"delivered_date": (TODAY + dt.timedelta(days=1)).isoformat()}, "delivered_date"),
+        ({"delivered_date": (today() + dt.timedelta(days=1)).isoformat()}, "delivered_date"),
         ({"delivered_date": "2000-01-01"}, "delivered_date"),
         ({"delivered_date": "01/02/2026"}, "delivered_date"),
         ({"due_date": "1999-01-01"}, "due_date"),
@@ -237,7 +235,11 @@ def test_list_per_role(
 def test_list_filters(client: FlaskClient, db_session: Any, token_for: Any, draft: Any) -> None:
     author, _row = _logged(db_session, draft)
     token = token_for(user=author)
-    q = {"year": YESTERDAY.year, "state": "submitted", "document": draft.external_id}
+    q = {
+        "year": (today() - dt.timedelta(days=1)).year,
+        "state": "submitted",
+        "document": draft.external_id,
+    }
     resp = client.get("/api/v1/contributions", query_string=q, headers=auth(token))
     assert resp.get_json()["total"] == 1
     resp = client.get(

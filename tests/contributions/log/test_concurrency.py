@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from lis.auth.models import User
+from lis.clock import today as clock_today
 from lis.contributions.models import Contribution
 from lis.contributions.services import log_contribution
 from lis.db import db
@@ -67,7 +68,7 @@ def test_eight_threads_same_key_make_one_row(app: Flask) -> None:
         "document": f"race-{tag}",
         "work_kind": "VERIFY_REPORT",
         "title": "Báo cáo thẩm tra",
-        "delivered_date": dt.date.today(),
+        "delivered_date": clock_today(),
     }
     barrier = threading.Barrier(THREADS)
     results: list[tuple[int, bool]] = []

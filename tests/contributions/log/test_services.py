@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lis.audit.models import AuditEvent
+from lis.clock import today
 from lis.contributions import rules
 from lis.contributions.models import Contribution
 from lis.contributions.schemas import contribution_to_dict
@@ -34,8 +35,6 @@ from tests.contributions.helpers import (
     payload,
 )
 from tests.factories import DocumentFactory, PersonFactory, UserFactory, unit_by_code
-
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -80,7 +79,7 @@ def test_log_defaults_and_audit(db_session: Any, draft: Any, staff: Any) -> None
 
 
 def test_json_shape(db_session: Any, draft: Any, staff: Any) -> None:
-    assignment = make_assignment(db_session, draft, due_date=TODAY - dt.timedelta(days=3))
+    assignment = make_assignment(db_session, draft, due_date=today() - dt.timedelta(days=3))
     upload = Upload("báo cáo.pdf", "application/pdf", b"%PDF-1.4 test")
     row = log(
         db_session, staff, document=draft, assignment_id=assignment.id, version=1, upload=upload
@@ -195,20 +194,24 @@ def test_work_kind_rules(db_session: Any, draft: Any, staff: Any) -> None:
 
 
 def test_delivered_date_rules(db_session: Any, draft: Any, staff: Any) -> None:
-    before = TODAY - dt.timedelta(days=DRAFT_AGE_DAYS + 1)
+    before = today() - dt.timedelta(days=DRAFT_AGE_DAYS + 1)
     refused(db_session, staff, "delivered_date", document=draft, delivered_date=before)
     refused(
-        db_session, staff, "delivered_date", document=draft, delivered_date=TODAY + dt.timedelta(1)
+        db_session,
+        staff,
+        "delivered_date",
+        document=draft,
+        delivered_date=today() + dt.timedelta(1),
     )
     refused(db_session, staff, "delivered_date", document=draft, delivered_date=None)
     refused(db_session, staff, "delivered_date", document=draft, delivered_date="31/12/2025")
-    first_day = TODAY - dt.timedelta(days=DRAFT_AGE_DAYS)
+    first_day = today() - dt.timedelta(days=DRAFT_AGE_DAYS)
     assert log(db_session, staff, document=draft, delivered_date=first_day).delivered_date
-    assert log(db_session, staff, document=draft, delivered_date=TODAY.isoformat())
+    assert log(db_session, staff, document=draft, delivered_date=today().isoformat())
 
 
 def test_due_date_rules(db_session: Any, draft: Any, staff: Any) -> None:
-    since = TODAY - dt.timedelta(days=DRAFT_AGE_DAYS)
+    since = today() - dt.timedelta(days=DRAFT_AGE_DAYS)
     refused(db_session, staff, "due_date", document=draft, due_date=since - dt.timedelta(1))
     far = rules.years_after(since, 5) + dt.timedelta(days=1)
     refused(db_session, staff, "due_date", document=draft, due_date=far)
@@ -262,8 +265,8 @@ def test_assignment_rules(db_session: Any, draft: Any, staff: Any) -> None:
     assert row.stage == "S_DRAFTING" and row.due_date == drafting.due_date
     # An explicit due date wins over the assignment's.
     mine = make_assignment(db_session, draft)
-    row = log(db_session, staff, document=draft, assignment_id=mine.id, due_date=TODAY)
-    assert row.due_date == TODAY
+    row = log(db_session, staff, document=draft, assignment_id=mine.id, due_date=today())
+    assert row.due_date == today()
 
 
 def test_version_and_article_rules(db_session: Any, draft: Any, staff: Any) -> None:
@@ -277,7 +280,9 @@ def test_version_and_article_rules(db_session: Any, draft: Any, staff: Any) -> N
     row = log(db_session, staff, document=draft, version=1, articles="dieu-1, dieu-3 dieu-1")
     assert row.articles == ["dieu-1", "dieu-3"] and row.version.seq == 1
     bare = DocumentFactory(origin="draft", kind="law", stage="S_VERIFY")
-    refused(db_session, staff, "articles", document=bare, articles=["dieu-1"], delivered_date=TODAY)
+    refused(
+        db_session, staff, "articles", document=bare, articles=["dieu-1"], delivered_date=today()
+    )
 
 
 def test_title_and_note_rules(db_session: Any, draft: Any, staff: Any) -> None:
@@ -362,7 +367,7 @@ def test_edit_checks_every_rule_and_is_audited(db_session: Any, draft: Any, staf
     )
     assert (edited.title, edited.version.seq, edited.articles) == ("Mới", 1, ["dieu-4"])
     with pytest.raises(ValidationError) as caught:
-        edit_contribution(db_session, staff, row.id, {"delivered_date": TODAY + dt.timedelta(1)})
+        edit_contribution(db_session, staff, row.id, {"delivered_date": today() + dt.timedelta(1)})
     assert "delivered_date" in caught.value.fields
     with pytest.raises(ValidationError) as caught:
         edit_contribution(db_session, staff, row.id, {"person_id": 1})

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from lis import clock
 from lis.auth.models import ROLES
 from lis.contributions import review
 from tests.contributions.helpers import log, make_draft
@@ -39,7 +40,7 @@ def test_posting_per_role(role: str, client: FlaskClient, login: Any, world: Wor
 def test_the_queue_shows_what_a_head_needs(
     client: FlaskClient, login: Any, db_session: Any, world: World
 ) -> None:
-    today = dt.date.today()
+    today = clock.today()
     second = make_draft(db_session, world.admin, title="Luật thử nghiệm thứ hai")
     late = log(
         db_session,

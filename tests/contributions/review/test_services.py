@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from lis import clock
 from lis.audit.models import AuditEvent
 from lis.contributions import review
 from lis.contributions.models import QUALITY_BANDS
@@ -58,7 +59,7 @@ def test_a_unit_outside_the_reach_is_refused(db_session: Any, world: World) -> N
 
 
 def test_queue_is_oldest_first_without_ones_own(db_session: Any, world: World) -> None:
-    today = dt.date.today()
+    today = clock.today()
     older = log(
         db_session, world.staff, document=world.doc, delivered_date=today - dt.timedelta(days=9)
     )
@@ -75,8 +76,8 @@ def test_queue_filters_and_counts(db_session: Any, world: World) -> None:
         db_session,
         world.staff,
         document=second,
-        due_date=dt.date.today() - dt.timedelta(days=5),
-        delivered_date=dt.date.today() - dt.timedelta(days=2),
+        due_date=clock.today() - dt.timedelta(days=5),
+        delivered_date=clock.today() - dt.timedelta(days=2),
     )
     assert queue_ids(db_session, world.head, document_id=second.id) == [late.id]
     wk = world.c.work_kind_id

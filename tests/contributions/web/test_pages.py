@@ -13,12 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from lis.auth.models import ROLES
+from lis.clock import today
 from lis.contributions.models import Contribution
 from tests.contributions.helpers import log, make_assignment, make_draft
 
 LOGGERS = {"admin", "staff", "head"}
 READERS = {"admin", "staff", "head", "officer", "council"}
-TODAY = dt.date.today()
 UNACCENTED = "Luat sua doi bo sung mot so dieu cua Luat Thu nghiem"
 
 
@@ -48,7 +48,7 @@ def _post(client: FlaskClient, doc: Any, key: str, **fields: Any) -> Any:
         "stage": "S_VERIFY",
         "work_kind": "VERIFY_REPORT",
         "title": "Báo cáo thẩm tra",
-        "delivered_date": (TODAY - dt.timedelta(days=1)).isoformat(),
+        "delivered_date": (today() - dt.timedelta(days=1)).isoformat(),
         "due_date": "",
         "version": "2",
         "articles": ["dieu-1"],
@@ -87,7 +87,7 @@ def test_record_pages_per_role(
     db_session.commit()
     for path in (
         "/contributions/",
-        f"/contributions/?year={TODAY.year}&state=submitted",
+        f"/contributions/?year={today().year}&state=submitted",
         "/contributions/export.csv",
         "/contributions/export.xlsx",
         f"/contributions/{c.id}",
@@ -129,14 +129,14 @@ def test_the_form_defaults(client: FlaskClient, login: Any, doc: Any, db_session
     a = make_assignment(
         db_session,
         doc,
-        due_date=TODAY + dt.timedelta(days=3),
+        due_date=today() + dt.timedelta(days=3),
         person_id=person_of_user(db_session, staff.id).id,
     )
     db_session.commit()
     html = _form(client, doc)
     assert '<option selected value="S_VERIFY">' in html  # the draft's current stage
     assert "S_PLENARY_FINAL" not in html  # later stages are not offered
-    assert f'value="{TODAY.isoformat()}"' in html  # delivered today
+    assert f'value="{today().isoformat()}"' in html  # delivered today
     assert f'data-due="{a.due_date.isoformat()}"' in html  # my open assignment, with its due date
     assert 'value="dieu-1"' in html  # the articles of the versions
     html = _form(client, doc, assignment=a.id)
@@ -190,7 +190,7 @@ def test_a_double_submit_logs_once(
         ({"delivered_date": ""}, "delivered_date", "required"),
         ({"delivered_date": "2001-01-01"}, "delivered_date", "before the draft was created"),
         (
-            {"delivered_date": (TODAY + dt.timedelta(days=3)).isoformat()},
+            {"delivered_date": (today() + dt.timedelta(days=3)).isoformat()},
             "delivered_date",
             "in the future",
         ),
@@ -233,7 +233,7 @@ def _fields(doc: Any, key: str) -> dict[str, Any]:
         "stage": "S_VERIFY",
         "work_kind": "VERIFY_REPORT",
         "title": "Báo cáo thẩm tra",
-        "delivered_date": (TODAY - dt.timedelta(days=1)).isoformat(),
+        "delivered_date": (today() - dt.timedelta(days=1)).isoformat(),
         "version": "2",
         "articles": ["dieu-1"],
     }
@@ -265,36 +265,36 @@ def test_my_record_by_year_and_state(
         staff,
         document=doc,
         title="Đúng hạn",
-        due_date=TODAY,
-        delivered_date=TODAY - dt.timedelta(days=2),
+        due_date=today(),
+        delivered_date=today() - dt.timedelta(days=2),
     )
     late = log(
         db_session,
         staff,
         document=doc,
         title="Trễ hạn",
-        due_date=TODAY - dt.timedelta(days=5),
-        delivered_date=TODAY - dt.timedelta(days=1),
+        due_date=today() - dt.timedelta(days=5),
+        delivered_date=today() - dt.timedelta(days=1),
     )
     gone = log(db_session, staff, document=doc, title="Đã rút")
     from lis.contributions.services import withdraw_contribution
 
     withdraw_contribution(db_session, staff, gone.id, "nhầm")
     db_session.commit()
-    html = client.get(f"/contributions/?year={TODAY.year}&lang=en").get_data(as_text=True)
+    html = client.get(f"/contributions/?year={today().year}&lang=en").get_data(as_text=True)
     for c in (on_time, late, gone):
         assert f"/contributions/{c.id}" in html
     assert html.count("badge--late") == 1 and "contrib--late" in html
     assert re.search(r"Withdrawn <span class=\"contrib-tab__count\">1</span>", html)
     assert re.search(r"Submitted <span class=\"contrib-tab__count\">2</span>", html)
     assert "/contributions/export.csv?year=" in html and "/contributions/export.xlsx?year=" in html
-    only = client.get(f"/contributions/?year={TODAY.year}&state=withdrawn").get_data(as_text=True)
+    only = client.get(f"/contributions/?year={today().year}&state=withdrawn").get_data(as_text=True)
     assert f"/contributions/{gone.id}" in only and f'/contributions/{late.id}"' not in only
-    other = client.get(f"/contributions/?year={TODAY.year - 3}").get_data(as_text=True)
+    other = client.get(f"/contributions/?year={today().year - 3}").get_data(as_text=True)
     assert f'/contributions/{late.id}"' not in other
-    csv = client.get(f"/contributions/export.csv?year={TODAY.year}")
+    csv = client.get(f"/contributions/export.csv?year={today().year}")
     assert csv.status_code == 200 and "Trễ hạn" in csv.get_data(as_text=True)
-    xlsx = client.get(f"/contributions/export.xlsx?year={TODAY.year}")
+    xlsx = client.get(f"/contributions/export.xlsx?year={today().year}")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
