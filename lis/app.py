@@ -19,6 +19,7 @@ from lis.assignments import models as _assignment_models  # noqa: F401  isort: s
 from lis.audit import models as _audit_models  # noqa: F401  isort: skip
 from lis.auth import models as _auth_models  # noqa: F401  isort: skip
 from lis.contributions import models as _contribution_models  # noqa: F401  isort: skip
+from emulation import models as _emulation_models  # noqa: F401  isort: skip
 from lis.documents import models as _document_models  # noqa: F401  isort: skip
 from lis.drafts import models as _draft_models  # noqa: F401  isort: skip
 from lis.indexing import models as _indexing_models  # noqa: F401  isort: skip
@@ -59,6 +60,9 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _register_api(app: Flask) -> None:
+    from emulation.movement_api import blp as movements_api
+    from emulation.rating_api import blp as ratings_api
+    from emulation.score_api import blp as scores_api
     from lis.assignments.api import blp as assignments_api
     from lis.audit.api import blp as audit_api
     from lis.contributions.api import blp as contributions_api
@@ -93,11 +97,18 @@ def _register_api(app: Flask) -> None:
         reference_api,
         people_api,
         audit_api,
+        movements_api,
+        scores_api,
+        ratings_api,
     ):
         api.register_blueprint(blueprint)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from emulation.dashboard_views import bp as dashboards_bp
+    from emulation.movement_views import bp as movements_bp
+    from emulation.rating_views import bp as ratings_bp
+    from emulation.score_views import bp as scores_bp
     from lis.api_assets import bp as api_assets
     from lis.assignments.views import bp as assignments_bp
     from lis.audit.views import bp as audit_bp
@@ -126,6 +137,10 @@ def _register_blueprints(app: Flask) -> None:
         history_bp,
         people_bp,
         audit_bp,
+        movements_bp,
+        scores_bp,
+        ratings_bp,
+        dashboards_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from tqdm import tqdm
 
+from emulation.seed import seed_emulation
 from lis.auth import services as auth_services
 from lis.auth.models import ROLES
 from lis.db import db, transaction
@@ -260,7 +261,7 @@ def seed_group() -> None:
 def _seed_reference() -> None:
     try:
         with transaction() as session:
-            report = seed_reference(session)
+            report = seed_emulation(session, seed_reference(session))
     except DomainError as exc:
         _fail(exc.message)
     for table, t in report.tallies.items():
@@ -275,7 +276,8 @@ def _seed_reference() -> None:
 @seed_group.command("reference")
 @with_appcontext
 def seed_reference_command() -> None:
-    """Create or update units, terms, sessions, document kinds, kinds of work (idempotent)."""
+    """Create or update units, terms, sessions, document kinds, kinds of work, the emulation
+    criteria and titles (idempotent)."""
     _seed_reference()
 
 

@@ -172,7 +172,8 @@ def _seed_terms(session: Session, rows: list[dict[str, Any]]) -> tuple[Tally, Ta
     return terms, sessions
 
 
-def _seed_by_code(session: Session, model: type, rows: list[dict[str, Any]]) -> Tally:
+def seed_by_code(session: Session, model: type, rows: list[dict[str, Any]]) -> Tally:
+    """Create or update rows of `model` by their code (kept: rows an administrator edited)."""
     tally = Tally()
     existing = {obj.code: obj for obj in session.scalars(select(model))}
     for row in rows:
@@ -187,7 +188,7 @@ def seed_reference(session: Session, data_dir: Path = DATA_DIR) -> SeedReport:
     report = SeedReport()
     report.tallies["units"] = _seed_units(session, data["units"])
     report.tallies["terms"], report.tallies["sessions"] = _seed_terms(session, data["terms"])
-    report.tallies["document_kinds"] = _seed_by_code(session, DocumentKind, data["document_kinds"])
-    report.tallies["work_kinds"] = _seed_by_code(session, WorkKind, data["work_kinds"])
+    report.tallies["document_kinds"] = seed_by_code(session, DocumentKind, data["document_kinds"])
+    report.tallies["work_kinds"] = seed_by_code(session, WorkKind, data["work_kinds"])
     session.flush()
     return report
