@@ -338,9 +338,18 @@ def _seed_demo_drafts() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from emulation.cli import emulation_group
     from lis.relations.cli import relations_group
 
-    for command in (import_group, search_group, worker, users_group, seed_group, relations_group):
+    for command in (
+        import_group,
+        search_group,
+        worker,
+        users_group,
+        seed_group,
+        relations_group,
+        emulation_group,
+    ):
         app.cli.add_command(command)
 
 
