@@ -14,6 +14,7 @@ not zero), the ids of the facts it used and the counts shown beside the value.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,7 +116,8 @@ def _number(value: Any, where: str) -> float:
 
 
 def _mean(points: Sequence[float]) -> float:
-    return SCALE * sum(points) / len(points)
+    # fsum is exactly rounded, so the value does not depend on the order of the rows.
+    return SCALE * math.fsum(points) / len(points)
 
 
 # --------------------------------------------------------------------------
@@ -204,7 +206,7 @@ def _volume(facts: Sequence[ContributionFact], _d: Sequence[DraftFact], p: Param
     briefing note), against the period's `target`; capped at the scale. No work is zero, not
     "cannot score"."""
     weights: Mapping[str, float] = p["kind_weights"]
-    units = sum(weights.get(f.work_kind, p["default_weight"]) for f in facts)
+    units = math.fsum(weights.get(f.work_kind, p["default_weight"]) for f in facts)
     value = SCALE if p["target"] == 0 else min(SCALE, SCALE * units / p["target"])
     return Result(value, tuple(sorted(f.id for f in facts)), {"items": len(facts), "units": units})
 

@@ -4,6 +4,7 @@ and store snapshots around it, and tests and the benchmark call it directly."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,10 +78,10 @@ def total(values: Mapping[str, float | None], defs: Sequence[CriterionDef]) -> f
     that was never theirs to do (a person never asked for a dated deliverable); with nothing
     scorable at all, the total is None and the subject is not ranked."""
     scored = [(d.weight, values[d.code]) for d in defs if values.get(d.code) is not None]
-    weight = sum(w for w, _ in scored)
+    weight = math.fsum(w for w, _ in scored)
     if not scored or weight == 0:
         return None
-    return sum(w * v for w, v in scored if v is not None) / weight
+    return math.fsum(w * v for w, v in scored if v is not None) / weight
 
 
 def score(
