@@ -23,6 +23,12 @@ SAMPLE_ARGS = {
     "relation_id": 1,
     "assignment_id": 1,
     "contribution_id": 1,
+    "movement_id": 1,
+    "pledge_id": 1,
+    "snapshot_id": 1,
+    "line_id": 1,
+    "rating_id": 1,
+    "table": "units",
 }
 
 
