@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/load.py
+	-$(BIN)/python bench/scoring.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
