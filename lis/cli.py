@@ -323,7 +323,9 @@ def _bring_index_up_to_date(ctx: click.Context) -> None:
 
 
 def _seed_demo_drafts() -> None:
-    """Demo drafts, then the work assigned on them (which needs the drafts' stages)."""
+    """Demo drafts, then the work assigned on them (which needs the drafts' stages), then the
+    emulation demo (which needs the imported laws and the demo people)."""
+    from emulation.demo import ensure_demo_emulation
     from lis.assignments.demo import ensure_demo_assignments
     from lis.drafts.demo import ensure_demo_drafts
 
@@ -335,6 +337,10 @@ def _seed_demo_drafts() -> None:
         assigned = ensure_demo_assignments(session)
     if assigned:
         click.echo(f"Demo assignments: {assigned}")
+    with transaction() as session:
+        emulation = ensure_demo_emulation(session)
+    if emulation:
+        click.echo(f"Demo emulation: {emulation}")
 
 
 def register_commands(app: Flask) -> None:

@@ -1,0 +1,117 @@
+"""Demo emulation data for a laptop (`lis seed demo`): last year's verified advisory work of
+the demo department (UB-PLTP-V) and the general-affairs department (VPQH-TH) on imported laws,
+a year snapshot of it, the suggested quality ratings, and this year's movement with a pledge,
+so every emulation page has something to show. Idempotent: nothing is added once a movement
+exists. Never used in production."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emulation import movements, ratings, scoring
+from emulation.models import Movement
+from lis import clock
+from lis.auth import services as auth_services
+from lis.contributions.models import Contribution
+from lis.demo import DEMO_DOMAIN, demo_email
+from lis.documents.models import Document
+from lis.people.models import Person
+from lis.reference.models import Unit, WorkKind
+
+UNITS = ("UB-PLTP-V", "VPQH-TH")
+KINDS = ("VERIFY_REPORT", "COMPARISON_TABLE", "OPINION_SUMMARY", "RESEARCH_BRIEF", "UBTVQH_BRIEF")
+BANDS = ("excellent", "good", "good", "good", "completed", "not_completed")
+OUTCOMES = (None, "accepted", "accepted", "partly_accepted", "not_accepted")
+
+
+class _System:
+    """The seed acts with every role, as the CLI does."""
+
+    id = None
+    email = "system"
+
+    def has_role(self, *roles: str) -> bool:
+        return True
+
+
+def ensure_demo_emulation(session: Session, today: dt.date | None = None) -> str | None:
+    """Create the demo emulation data when missing; a line saying what was made, or None."""
+    today = today or clock.today()
+    if session.scalar(select(Movement.id).limit(1)) is not None:
+        return None
+    head = auth_services.find_user(session, demo_email("head"))
+    laws = list(
+        session.scalars(
+            select(Document)
+            .where(Document.origin == "imported", Document.kind == "law")
+            .order_by(Document.id)
+            .limit(12)
+        )
+    )
+    people = list(
+        session.scalars(
+            select(Person)
+            .join(Unit, Unit.id == Person.unit_id)
+            .where(Unit.code.in_(UNITS), Person.email.like(f"%@{DEMO_DOMAIN}"))
+            .order_by(Person.id)
+        )
+    )
+    if head is None or not laws or not people:
+        return None
+    year = today.year - 1
+    kinds = {
+        k.code: k.id for k in session.scalars(select(WorkKind).where(WorkKind.code.in_(KINDS)))
+    }
+    rng = random.Random(year)  # noqa: S311  the same demo on every laptop, not a secret
+    count = 0
+    for person in people:
+        for _ in range(rng.randint(6, 14)):
+            delivered = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(360))
+            due = delivered + dt.timedelta(days=rng.choice((-6, -2, 0, 0, 3, 7, 10)))
+            session.add(
+                Contribution(
+                    document_id=(law := rng.choice(laws)).id,
+                    stage=law.stage or "S_IN_FORCE",
+                    work_kind_id=kinds[rng.choice(KINDS)],
+                    person_id=person.id,
+                    unit_id=person.unit_id,
+                    title=f"Sản phẩm tham mưu của {person.name}",
+                    delivered_date=delivered,
+                    due_date=due,
+                    state="verified",
+                    verified_by_id=head.id,
+                    quality=rng.choice(BANDS),
+                    major_errors=rng.choice((0, 0, 0, 1, 2)),
+                    outcome=rng.choice(OUTCOMES),
+                    source="imported",
+                    articles=[],
+                )
+            )
+            count += 1
+    session.flush()
+    system = _System()
+    snapshot = scoring.compute(session, system, year=year, note="Dữ liệu minh họa")
+    for code in UNITS:
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == code))
+        if unit_id is not None:
+            ratings.suggest_for_unit(session, system, unit_id, year)
+    movement = movements.launch(
+        session,
+        system,
+        name=f"Phong trào thi đua tham mưu xây dựng pháp luật năm {today.year}",
+        launching_unit="VPQH",
+        start_date=dt.date(today.year, 1, 1),
+        end_date=dt.date(today.year, 12, 31),
+        units=list(UNITS),
+        theme="Chuyên nghiệp, hiệu năng, hiệu quả",
+        slogan="Tham mưu đúng hạn, chất lượng, hiệu quả",
+        today=today,
+    )
+    return (
+        f"{count} verified contributions of {year}, score snapshot {snapshot.id}, "
+        f"quality ratings suggested, movement {movement.id} launched"
+    )
