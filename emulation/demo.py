@@ -1,8 +1,8 @@
-"""Demo emulation data for a laptop (`lis seed demo`): last year's verified advisory work of
-the demo department (UB-PLTP-V) and the general-affairs department (VPQH-TH) on imported laws,
-a year snapshot of it, the suggested quality ratings, and this year's movement with a pledge,
-so every emulation page has something to show. Idempotent: nothing is added once a movement
-exists. Never used in production."""
+"""Demo emulation data for a laptop (`lis seed demo`): two past years of verified advisory
+work of the demo department (UB-PLTP-V) and the general-affairs department (VPQH-TH) on
+imported laws, a score snapshot of each year, last year's suggested quality ratings, and this
+year's movement with the demo staff member's pledge, so every emulation page has something to
+show. Idempotent: nothing is added once a movement exists. Never used in production."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from lis.contributions.models import Contribution
 from lis.demo import DEMO_DOMAIN, demo_email
 from lis.documents.models import Document
 from lis.people.models import Person
+from lis.people.queries import person_of_user
 from lis.reference.models import Unit, WorkKind
 
 UNITS = ("UB-PLTP-V", "VPQH-TH")
@@ -62,43 +63,19 @@ def ensure_demo_emulation(session: Session, today: dt.date | None = None) -> str
     )
     if head is None or not laws or not people:
         return None
-    year = today.year - 1
     kinds = {
         k.code: k.id for k in session.scalars(select(WorkKind).where(WorkKind.code.in_(KINDS)))
     }
-    rng = random.Random(year)  # noqa: S311  the same demo on every laptop, not a secret
-    count = 0
-    for person in people:
-        for _ in range(rng.randint(6, 14)):
-            delivered = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(360))
-            due = delivered + dt.timedelta(days=rng.choice((-6, -2, 0, 0, 3, 7, 10)))
-            session.add(
-                Contribution(
-                    document_id=(law := rng.choice(laws)).id,
-                    stage=law.stage or "S_IN_FORCE",
-                    work_kind_id=kinds[rng.choice(KINDS)],
-                    person_id=person.id,
-                    unit_id=person.unit_id,
-                    title=f"Sản phẩm tham mưu của {person.name}",
-                    delivered_date=delivered,
-                    due_date=due,
-                    state="verified",
-                    verified_by_id=head.id,
-                    quality=rng.choice(BANDS),
-                    major_errors=rng.choice((0, 0, 0, 1, 2)),
-                    outcome=rng.choice(OUTCOMES),
-                    source="imported",
-                    articles=[],
-                )
-            )
-            count += 1
+    years = (today.year - 2, today.year - 1)
+    count = sum(_year_of_work(session, year, people, laws, kinds, head.id) for year in years)
     session.flush()
     system = _System()
-    snapshot = scoring.compute(session, system, year=year, note="Dữ liệu minh họa")
+    for year in years:
+        scoring.compute(session, system, year=year, note="Dữ liệu minh họa")
     for code in UNITS:
         unit_id = session.scalar(select(Unit.id).where(Unit.code == code))
         if unit_id is not None:
-            ratings.suggest_for_unit(session, system, unit_id, year)
+            ratings.suggest_for_unit(session, system, unit_id, years[-1])
     movement = movements.launch(
         session,
         system,
@@ -111,7 +88,51 @@ def ensure_demo_emulation(session: Session, today: dt.date | None = None) -> str
         slogan="Tham mưu đúng hạn, chất lượng, hiệu quả",
         today=today,
     )
+    staff = auth_services.find_user(session, demo_email("staff"))
+    staff_person = person_of_user(session, staff.id) if staff else None
+    if staff_person is not None:
+        movements.file_pledge(
+            session, system, movement.id, title="CSTDCS", person_id=staff_person.id
+        )
     return (
-        f"{count} verified contributions of {year}, score snapshot {snapshot.id}, "
+        f"{count} verified contributions of {years[0]}–{years[-1]}, a score snapshot each, "
         f"quality ratings suggested, movement {movement.id} launched"
     )
+
+
+def _year_of_work(
+    session: Session,
+    year: int,
+    people: list[Person],
+    laws: list[Document],
+    kinds: dict[str, int],
+    verifier_id: int,
+) -> int:
+    rng = random.Random(year)  # noqa: S311  the same demo on every laptop, not a secret
+    count = 0
+    for person in people:
+        for _ in range(rng.randint(6, 14)):
+            delivered = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(360))
+            due = delivered + dt.timedelta(days=rng.choice((-6, -2, 0, 0, 3, 7, 10)))
+            law = rng.choice(laws)
+            session.add(
+                Contribution(
+                    document_id=law.id,
+                    stage=law.stage or "S_IN_FORCE",
+                    work_kind_id=kinds[rng.choice(KINDS)],
+                    person_id=person.id,
+                    unit_id=person.unit_id,
+                    title=f"Sản phẩm tham mưu của {person.name}",
+                    delivered_date=delivered,
+                    due_date=due,
+                    state="verified",
+                    verified_by_id=verifier_id,
+                    quality=rng.choice(BANDS),
+                    major_errors=rng.choice((0, 0, 0, 1, 2)),
+                    outcome=rng.choice(OUTCOMES),
+                    source="imported",
+                    articles=[],
+                )
+            )
+            count += 1
+    return count

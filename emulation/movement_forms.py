@@ -43,7 +43,8 @@ def no_nul(_form: FlaskForm, field: object) -> None:
 
 class MovementForm(FlaskForm):
     name = StringField(
-        _l("Name of the movement"), validators=[DataRequired(), Length(max=services.MAX_NAME), no_nul]
+        _l("Name of the movement"),
+        validators=[DataRequired(), Length(max=services.MAX_NAME), no_nul],
     )
     theme = TextAreaField(
         _l("Theme"), validators=[Optional(), Length(max=services.MAX_TEXT), no_nul]

@@ -34,4 +34,5 @@ def test_the_demo_scores_last_year_and_opens_this_years_movement(db_session: Any
     assert db_session.scalar(select(func.count()).select_from(QualityRating)) > 0
     movement = db_session.scalar(select(Movement))
     assert movement.start_date == dt.date(2026, 1, 1) and movement.participants
+    assert [p.title_code for p in movement.pledges] == ["CSTDCS"]
     assert ensure_demo_emulation(db_session, TODAY) is None  # once
