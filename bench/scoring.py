@@ -368,7 +368,7 @@ def snapshot(engine: Any, runs: int) -> dict[str, list[float]]:
     from sqlalchemy.orm import Session
 
     from emulation import scoring
-    from emulation.cli import SystemActor
+    from emulation.access import SystemActor
 
     times: dict[str, list[float]] = {}
     for i in c.progress(range(runs + 1), desc="snapshot"):

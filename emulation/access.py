@@ -30,6 +30,18 @@ class Actor(Protocol):
 
 
 @dataclass(frozen=True)
+class SystemActor:
+    """Who a command or the demo seed acts as: every role, no user row (so `computed_by` stays
+    empty and the audit log says "system")."""
+
+    id: None = None
+    email: str = "system"
+
+    def has_role(self, *roles: str) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
 class Reach:
     everything: bool = False
     unit_ids: frozenset[int] = field(default_factory=frozenset)  # units headed, with sub-units

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import click
 from flask.cli import with_appcontext
@@ -16,23 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from emulation import scoring
+from emulation.access import SystemActor
 from emulation.models import ScoreLine, ScoreSnapshot
 from lis.db import db, transaction
 from lis.errors import DomainError
 
 TOP_PERSONS = 20
 NAME_WIDTH = 32
-
-
-@dataclass(frozen=True)
-class SystemActor:
-    """Who a command acts as: every role, no user row (so `computed_by` stays empty)."""
-
-    id: None = None
-    email: str = "system"
-
-    def has_role(self, *roles: str) -> bool:
-        return True
 
 
 def _fail(exc: DomainError) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emulation import movements, ratings, scoring
+from emulation.access import SystemActor
 from emulation.models import Movement
 from lis import clock
 from lis.auth import services as auth_services
@@ -27,16 +28,6 @@ UNITS = ("UB-PLTP-V", "VPQH-TH")
 KINDS = ("VERIFY_REPORT", "COMPARISON_TABLE", "OPINION_SUMMARY", "RESEARCH_BRIEF", "UBTVQH_BRIEF")
 BANDS = ("excellent", "good", "good", "good", "completed", "not_completed")
 OUTCOMES = (None, "accepted", "accepted", "partly_accepted", "not_accepted")
-
-
-class _System:
-    """The seed acts with every role, as the CLI does."""
-
-    id = None
-    email = "system"
-
-    def has_role(self, *roles: str) -> bool:
-        return True
 
 
 def ensure_demo_emulation(session: Session, today: dt.date | None = None) -> str | None:
@@ -69,7 +60,7 @@ def ensure_demo_emulation(session: Session, today: dt.date | None = None) -> str
     years = (today.year - 2, today.year - 1)
     count = sum(_year_of_work(session, year, people, laws, kinds, head.id) for year in years)
     session.flush()
-    system = _System()
+    system = SystemActor()
     for year in years:
         scoring.compute(session, system, year=year, note="Dữ liệu minh họa")
     for code in UNITS:
