@@ -22,10 +22,10 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.validators import ValidationError as FieldError
 
 from emulation import movements as services
 from emulation.models import Criterion
+from lis.web.validators import no_nul
 
 MAX_PEOPLE_TEXT = 20_000
 
@@ -33,12 +33,6 @@ MAX_PEOPLE_TEXT = 20_000
 def options(pairs: Sequence[tuple[str, Any]]) -> list[SelectChoice]:
     """(value, label) pairs as wtforms' SelectChoice (plain tuples are deprecated)."""
     return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
-
-
-def no_nul(_form: FlaskForm, field: object) -> None:
-    """PostgreSQL text cannot hold NUL characters."""
-    if "\x00" in (getattr(field, "data", None) or ""):
-        raise FieldError(_l("Remove the invalid characters."))
 
 
 class MovementForm(FlaskForm):

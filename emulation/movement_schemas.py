@@ -11,19 +11,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from emulation import movements as services
 from emulation.models import MOVEMENT_KINDS, MOVEMENT_STATES, PLEDGE_STATES
-from lis.api_fields import PagedArgsSchema, UtcDateTime
+from lis.api_fields import PagedArgsSchema, UtcDateTime, no_nul
 
 MAX_PARAMS = 40  # names of a criterion's parameters, and entries of a mapping parameter
 
 
-def _no_nul(value: str) -> None:
-    """PostgreSQL text cannot hold NUL: refuse it here rather than fail in the driver."""
-    if "\x00" in value:
-        raise ValidationError("must not contain NUL characters")
-
-
 def _text(limit: int, minimum: int = 0) -> validate.Validator:
-    return validate.And(validate.Length(min=minimum, max=limit), _no_nul)
+    return validate.And(validate.Length(min=minimum, max=limit), no_nul)
 
 
 CODE = validate.And(validate.Length(min=1, max=40), validate.Regexp(r"^[A-Za-z0-9_.-]+$"))

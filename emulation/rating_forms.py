@@ -17,13 +17,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.validators import ValidationError as FormError
 
 from emulation import rating_rules as rules
 from emulation.models import BANDS
 from emulation.ratings import MAX_COMMENT, MAX_OVERRIDE, MAX_YEAR, MIN_YEAR, Reason
 from lis.contributions.review_forms import QUALITY_NAMES
 from lis.drafts.forms import options
+from lis.web.validators import no_nul
 
 # The four bands by their official names (the same words as the contributions' quality).
 BAND_NAMES = {code: QUALITY_NAMES[code] for code in BANDS}
@@ -88,12 +88,6 @@ def reason_text(reason: Reason | None) -> str:
     if reason.code == "text":
         return str(p.get("text", ""))
     return reason.code
-
-
-def no_nul(_form: FlaskForm, field: object) -> None:
-    """PostgreSQL text cannot hold NUL characters."""
-    if "\x00" in (getattr(field, "data", None) or ""):
-        raise FormError(_l("Remove the invalid characters."))
 
 
 class DecideForm(FlaskForm):

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from emulation.models import BANDS
 from emulation.rating_forms import reason_text
 from emulation.ratings import MAX_COMMENT, MAX_OVERRIDE, MAX_YEAR, MIN_YEAR, decode_reason
-from lis.api_fields import PagedArgsSchema, UtcDateTime
-
-
-def _no_nul(value: str) -> None:
-    """PostgreSQL text cannot hold NUL: refuse it here rather than fail in the driver."""
-    if "\x00" in value:
-        raise ValidationError("must not contain NUL characters")
-
+from lis.api_fields import PagedArgsSchema, UtcDateTime, no_nul
 
 UNIT = validate.And(validate.Length(min=1, max=40), validate.Regexp(r"^[A-Za-z0-9_.-]+$"))
 YEAR = validate.Range(min=MIN_YEAR, max=MAX_YEAR)
@@ -35,13 +28,13 @@ class RatingDecideSchema(Schema):
     band = fields.String(required=True, validate=validate.OneOf(BANDS))
     comment = fields.String(
         load_default="",
-        validate=validate.And(validate.Length(max=MAX_COMMENT), _no_nul),
+        validate=validate.And(validate.Length(max=MAX_COMMENT), no_nul),
         metadata={"description": "Required when the band differs from the suggestion"},
     )
     cap_override_reason = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.And(validate.Length(max=MAX_OVERRIDE), _no_nul),
+        validate=validate.And(validate.Length(max=MAX_OVERRIDE), no_nul),
         metadata={
             "description": "Why the unit may exceed its cap of excellent (needed only then; "
             "kept at the head of the comment)"

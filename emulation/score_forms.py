@@ -9,19 +9,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional
 
 from lis.drafts.forms import options
+from lis.web.validators import no_nul
 
 MIN_YEAR = 1990  # as emulation.scoring accepts
 MAX_YEAR = 2100
 MAX_NOTE = 500
-
-
-def no_nul(_form: FlaskForm, field: object) -> None:
-    """PostgreSQL text cannot hold NUL characters."""
-    if "\x00" in (getattr(field, "data", None) or ""):
-        raise ValidationError(_l("Remove the invalid characters."))
 
 
 class ComputeForm(FlaskForm):

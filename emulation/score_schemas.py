@@ -10,18 +10,12 @@ from sqlalchemy import select
 
 from emulation.models import SUBJECT_KINDS, Criterion
 from emulation.scoring import MAX_ID, MAX_NOTE, MAX_YEAR, MIN_YEAR, subject_name
-from lis.api_fields import PagedArgsSchema, UtcDateTime
+from lis.api_fields import PagedArgsSchema, UtcDateTime, no_nul
 from lis.db import db
 
 ID = validate.Range(min=1, max=MAX_ID)
 YEAR = validate.Range(min=MIN_YEAR, max=MAX_YEAR)
 CODE = validate.And(validate.Length(min=1, max=40), validate.Regexp(r"^[A-Za-z0-9_.-]+$"))
-
-
-def _no_nul(value: str) -> None:
-    """PostgreSQL text cannot hold NUL: refuse it here rather than fail in the driver."""
-    if "\x00" in value:
-        raise ValidationError("must not contain NUL characters")
 
 
 # --------------------------------------------------------------------------
@@ -43,7 +37,7 @@ class SnapshotCreateSchema(Schema):
         metadata={"description": "Score this movement (its period, criteria, participants)"},
     )
     note = fields.String(
-        load_default="", validate=validate.And(validate.Length(max=MAX_NOTE), _no_nul)
+        load_default="", validate=validate.And(validate.Length(max=MAX_NOTE), no_nul)
     )
 
     @validates_schema

@@ -10,6 +10,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from lis.documents.search import MAX_WINDOW
 
 
+def no_nul(value: str) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it here rather than fail in the driver."""
+    if "\x00" in value:
+        raise ValidationError("must not contain NUL characters")
+
+
 class UtcDateTime(fields.DateTime):
     """Times are stored as naive UTC. Out, they carry their offset (RFC 3339 needs one); in, an
     offset is honoured and the time converted to naive UTC, so it compares with stored times."""

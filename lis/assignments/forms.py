@@ -9,15 +9,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from lis.assignments.services import MAX_TEXT, MAX_TITLE
-
-
-def no_nul(_form: FlaskForm, field: object) -> None:
-    """PostgreSQL text cannot hold NUL characters."""
-    if "\x00" in (getattr(field, "data", None) or ""):
-        raise ValidationError(_l("Remove the invalid characters."))
+from lis.web.validators import no_nul
 
 
 class AssignForm(FlaskForm):

@@ -8,20 +8,13 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lis import clock
-from lis.api_fields import PagedArgsSchema, UtcDateTime
+from lis.api_fields import PagedArgsSchema, UtcDateTime, no_nul
 from lis.assignments.models import STATES
 from lis.assignments.services import LIST_STATES, MAX_TEXT, MAX_TITLE
 from lis.drafts.machine import stage_label
 
-
-def _no_nul(value: str) -> None:
-    """PostgreSQL text cannot hold NUL: refuse it here rather than fail in the driver."""
-    if "\x00" in value:
-        raise ValidationError("must not contain NUL characters")
-
-
 CODE = validate.And(validate.Length(min=1, max=40), validate.Regexp(r"^[A-Za-z0-9_.-]+$"))
-DOC_ID = validate.And(validate.Length(min=1, max=255), _no_nul)
+DOC_ID = validate.And(validate.Length(min=1, max=255), no_nul)
 # Ids are database integers: anything larger cannot exist and must not reach the driver.
 ID = validate.Range(min=1, max=2**31 - 1)
 
@@ -53,11 +46,11 @@ class AssignmentCreateSchema(Schema):
     )
     title = fields.String(
         load_default="",
-        validate=validate.And(validate.Length(max=MAX_TITLE), _no_nul),
+        validate=validate.And(validate.Length(max=MAX_TITLE), no_nul),
         metadata={"description": "Defaults to the kind of work's name"},
     )
     description = fields.String(
-        load_default="", validate=validate.And(validate.Length(max=MAX_TEXT), _no_nul)
+        load_default="", validate=validate.And(validate.Length(max=MAX_TEXT), no_nul)
     )
     due_date = fields.Date(required=True)
 
@@ -68,8 +61,8 @@ class AssignmentUpdateSchema(Schema):
 
     unit = fields.String(validate=CODE)
     person = fields.Integer(allow_none=True, validate=ID)
-    title = fields.String(validate=validate.And(validate.Length(min=1, max=MAX_TITLE), _no_nul))
-    description = fields.String(validate=validate.And(validate.Length(max=MAX_TEXT), _no_nul))
+    title = fields.String(validate=validate.And(validate.Length(min=1, max=MAX_TITLE), no_nul))
+    description = fields.String(validate=validate.And(validate.Length(max=MAX_TEXT), no_nul))
     due_date = fields.Date()
 
     @validates_schema
@@ -80,7 +73,7 @@ class AssignmentUpdateSchema(Schema):
 
 class CloseSchema(Schema):
     note = fields.String(
-        load_default="", validate=validate.And(validate.Length(max=MAX_TEXT), _no_nul)
+        load_default="", validate=validate.And(validate.Length(max=MAX_TEXT), no_nul)
     )
 
 

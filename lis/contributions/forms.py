@@ -19,17 +19,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
+
+from lis.web.validators import no_nul
 
 MAX_TITLE = 500
 MAX_NOTE = 5000
 MAX_REASON = 2000
-
-
-def no_nul(_form: FlaskForm, field: object) -> None:
-    """PostgreSQL text cannot hold NUL characters."""
-    if "\x00" in (getattr(field, "data", None) or ""):
-        raise ValidationError(_l("Remove the invalid characters."))
 
 
 class PickDraftForm(FlaskForm):

@@ -10,11 +10,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from lis.contributions.models import OUTCOMES, QUALITY_BANDS
 from lis.contributions.review import MAX_COMMENT, MAX_MAJOR_ERRORS, MAX_REASON
 from lis.drafts.forms import options
+from lis.web.validators import no_nul
 
 # DESIGN §2: the four bands of the emulation rules, by their official Vietnamese names.
 QUALITY_NAMES = {
@@ -29,12 +30,6 @@ OUTCOME_NAMES = {
     "not_accepted": _l("Not accepted"),
 }
 assert set(QUALITY_NAMES) == set(QUALITY_BANDS) and set(OUTCOME_NAMES) == set(OUTCOMES)
-
-
-def no_nul(_form: FlaskForm, field: object) -> None:
-    """PostgreSQL text cannot hold NUL characters."""
-    if "\x00" in (getattr(field, "data", None) or ""):
-        raise ValidationError(_l("Remove the invalid characters."))
 
 
 class VerifyForm(FlaskForm):

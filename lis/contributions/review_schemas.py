@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from lis.api_fields import PagedArgsSchema
+from lis.api_fields import PagedArgsSchema, no_nul
 from lis.contributions.models import OUTCOMES, QUALITY_BANDS
 from lis.contributions.review import MAX_COMMENT, MAX_MAJOR_ERRORS, MAX_REASON
 from lis.contributions.schemas import ContributionSchema
-
-
-def _no_nul(value: str) -> None:
-    """PostgreSQL text cannot hold NUL: refuse it here rather than fail in the driver."""
-    if "\x00" in value:
-        raise ValidationError("must not contain NUL characters")
 
 
 def _not_blank(value: str) -> None:
@@ -22,7 +16,7 @@ def _not_blank(value: str) -> None:
 
 
 CODE = validate.And(validate.Length(min=1, max=40), validate.Regexp(r"^[A-Za-z0-9_.-]+$"))
-DOC_ID = validate.And(validate.Length(min=1, max=255), _no_nul)
+DOC_ID = validate.And(validate.Length(min=1, max=255), no_nul)
 
 
 class ReviewQueueArgsSchema(PagedArgsSchema):
@@ -45,7 +39,7 @@ class ReviewQueueArgsSchema(PagedArgsSchema):
 class ReviewRejectSchema(Schema):
     reason = fields.String(
         required=True,
-        validate=validate.And(validate.Length(min=1, max=MAX_REASON), _not_blank, _no_nul),
+        validate=validate.And(validate.Length(min=1, max=MAX_REASON), _not_blank, no_nul),
         metadata={"description": "Why it goes back to its author (shown to them)"},
     )
 
@@ -57,7 +51,7 @@ class ReviewRatingSchema(Schema):
         metadata={"description": "excellent, good, completed or not_completed (DESIGN §2)"},
     )
     comment = fields.String(
-        load_default="", validate=validate.And(validate.Length(max=MAX_COMMENT), _no_nul)
+        load_default="", validate=validate.And(validate.Length(max=MAX_COMMENT), no_nul)
     )
     major_errors = fields.Integer(
         load_default=0,

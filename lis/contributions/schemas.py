@@ -12,23 +12,16 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from lis import clock
-from lis.api_fields import PagedArgsSchema, UtcDateTime
+from lis.api_fields import PagedArgsSchema, UtcDateTime, no_nul
 from lis.contributions import rules
 from lis.contributions.models import OUTCOMES, QUALITY_BANDS, SOURCES, STATES, Contribution
 from lis.drafts.machine import stage_label
 
-
-def _no_nul(value: str) -> None:
-    """PostgreSQL text cannot hold NUL: refuse it here rather than fail in the driver."""
-    if "\x00" in value:
-        raise ValidationError("must not contain NUL characters")
-
-
 CODE = validate.And(validate.Length(min=1, max=40), validate.Regexp(r"^[A-Za-z0-9_.-]+$"))
-DOC_ID = validate.And(validate.Length(min=1, max=255), _no_nul)
+DOC_ID = validate.And(validate.Length(min=1, max=255), no_nul)
 ID = validate.Range(min=1, max=rules.MAX_ID)
 YEAR = validate.Range(min=1945, max=2200)
-ARTICLE = validate.And(validate.Length(min=1, max=rules.MAX_ARTICLE_PATH), _no_nul)
+ARTICLE = validate.And(validate.Length(min=1, max=rules.MAX_ARTICLE_PATH), no_nul)
 
 
 # --- input -------------------------------------------------------------------------------------
@@ -47,7 +40,7 @@ class _ContributionFields(Schema):
         validate=CODE, metadata={"description": "A kind of work's code (/api/v1/work-kinds)"}
     )
     title = fields.String(
-        validate=validate.And(validate.Length(min=1, max=rules.MAX_TITLE), _no_nul),
+        validate=validate.And(validate.Length(min=1, max=rules.MAX_TITLE), no_nul),
         metadata={"description": "The deliverable's title"},
     )
     delivered_date = fields.Date(metadata={"description": "Not before the draft, not future"})
@@ -67,7 +60,7 @@ class _ContributionFields(Schema):
         validate=validate.Length(max=rules.MAX_ARTICLES),
         metadata={"description": "Article paths of that version, e.g. dieu-5"},
     )
-    note = fields.String(validate=validate.And(validate.Length(max=rules.MAX_NOTE), _no_nul))
+    note = fields.String(validate=validate.And(validate.Length(max=rules.MAX_NOTE), no_nul))
     unit = fields.String(
         allow_none=True,
         validate=CODE,
@@ -90,7 +83,7 @@ class ContributionCreateSchema(_ContributionFields):
     )
     title = fields.String(
         required=True,
-        validate=validate.And(validate.Length(min=1, max=rules.MAX_TITLE), _no_nul),
+        validate=validate.And(validate.Length(min=1, max=rules.MAX_TITLE), no_nul),
         metadata={"description": "The deliverable's title"},
     )
     delivered_date = fields.Date(
@@ -124,7 +117,7 @@ class ContributionEditUploadSchema(_ContributionFields):
 
 class WithdrawSchema(Schema):
     reason = fields.String(
-        load_default="", validate=validate.And(validate.Length(max=rules.MAX_REASON), _no_nul)
+        load_default="", validate=validate.And(validate.Length(max=rules.MAX_REASON), no_nul)
     )
 
 

@@ -94,7 +94,7 @@ def test_suggest_from_the_page(client: FlaskClient, login: Any, db_session: Any)
     snapshot(db_session, lines)
     login("head", unit="UB-PLTP")
     resp = client.post(
-        f"{PAGE}/suggest",
+        f"{PAGE}/suggest?lang=en",
         data={"unit": "UB-PLTP-V", "year": YEAR, "next": f"{PAGE}?year={YEAR}&unit=UB-PLTP-V"},
     )
     assert resp.status_code == 302
@@ -128,7 +128,7 @@ def test_decide_from_the_page(client: FlaskClient, login: Any, setup: Any, db_se
     db_session.commit()  # a refused form rolls back to here, not past the head
     row = setup["rows"][3]  # 85: good
     back = f"{PAGE}?year={YEAR}&unit=UB-PLTP-V"
-    url = f"{PAGE}/{row.id}/decide"
+    url = f"{PAGE}/{row.id}/decide?lang=en"
     # A different band without a comment: the form comes back with the problem beside it.
     resp = client.post(url, data={"band": "completed", "comment": "", "next": back + "&lang=en"})
     assert resp.status_code == 422

@@ -15,7 +15,7 @@ from lis.documents.models import Document
 from lis.people.models import Person
 from lis.reference.models import WorkKind
 
-YEAR = 2025
+YEAR = 2019  # before the demo emulation data (`lis seed demo` fills the two past years)
 STAFF_EMAIL = "staff@demo.lis.vn"
 ON_TIME = "Báo cáo thẩm tra (bản trình Ủy ban)"
 LATE = "Bảng so sánh các điều sửa đổi"
