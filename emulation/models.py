@@ -60,7 +60,8 @@ class Criterion(Base):
 
 
 class Title(Base):
-    """An emulation title or form of commendation that a pledge aims for (issue 8 adds rules)."""
+    """An emulation title or form of commendation: what a pledge aims for and a nomination
+    proposes; its rules are in emulation/eligibility (seeded from emulation/data/titles.json)."""
 
     __tablename__ = "titles"
 
@@ -69,6 +70,14 @@ class Title(Base):
     name: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str] = mapped_column(String(300))
     subject: Mapped[str] = mapped_column(String(16))  # individual | collective
+    # An emulation title (danh hiệu) or a form of commendation (hình thức khen thưởng).
+    kind: Mapped[str] = mapped_column(String(8), default="title", server_default="title")
+    # grassroots | na_agencies | ministry | national
+    level: Mapped[str] = mapped_column(
+        String(16), default="grassroots", server_default="grassroots"
+    )
+    decider: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    decider_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     source: Mapped[str] = mapped_column(String(300), default="")
 
 
