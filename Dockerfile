@@ -26,6 +26,10 @@ ENV PYTHONUNBUFFERED=1 \
     LIS_INDEX_DIR=/app/instance/index \
     WEB_CONCURRENCY=2 \
     GUNICORN_THREADS=4
+# WeasyPrint (the evidence packs' PDF) renders with Pango; DejaVu has the Vietnamese glyphs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 lis \
     && useradd --system --uid 10001 --gid lis --home-dir /app --no-create-home lis
 WORKDIR /app
