@@ -20,6 +20,7 @@ from lis.audit import models as _audit_models  # noqa: F401  isort: skip
 from lis.auth import models as _auth_models  # noqa: F401  isort: skip
 from lis.contributions import models as _contribution_models  # noqa: F401  isort: skip
 from emulation import models as _emulation_models  # noqa: F401  isort: skip
+from emulation import commendation_models as _commendation_models  # noqa: F401  isort: skip
 from lis.documents import models as _document_models  # noqa: F401  isort: skip
 from lis.drafts import models as _draft_models  # noqa: F401  isort: skip
 from lis.indexing import models as _indexing_models  # noqa: F401  isort: skip
@@ -60,8 +61,12 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _register_api(app: Flask) -> None:
+    from emulation.council_api import blp as council_api
+    from emulation.eligibility_api import blp as eligibility_api
     from emulation.movement_api import blp as movements_api
+    from emulation.nomination_api import blp as nominations_api
     from emulation.rating_api import blp as ratings_api
+    from emulation.record_api import blp as records_api
     from emulation.score_api import blp as scores_api
     from lis.assignments.api import blp as assignments_api
     from lis.audit.api import blp as audit_api
@@ -100,14 +105,23 @@ def _register_api(app: Flask) -> None:
         movements_api,
         scores_api,
         ratings_api,
+        records_api,
+        eligibility_api,
+        nominations_api,
+        council_api,
     ):
         api.register_blueprint(blueprint)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from emulation.council_views import bp as council_bp
     from emulation.dashboard_views import bp as dashboards_bp
+    from emulation.eligibility_views import bp as eligibility_bp
+    from emulation.evidence_views import bp as evidence_bp
     from emulation.movement_views import bp as movements_bp
+    from emulation.nomination_views import bp as nominations_bp
     from emulation.rating_views import bp as ratings_bp
+    from emulation.record_views import bp as records_bp
     from emulation.score_views import bp as scores_bp
     from lis.api_assets import bp as api_assets
     from lis.assignments.views import bp as assignments_bp
@@ -141,6 +155,11 @@ def _register_blueprints(app: Flask) -> None:
         scores_bp,
         ratings_bp,
         dashboards_bp,
+        records_bp,
+        eligibility_bp,
+        nominations_bp,
+        council_bp,
+        evidence_bp,
     ):
         app.register_blueprint(blueprint)
 

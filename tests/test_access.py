@@ -29,6 +29,14 @@ SAMPLE_ARGS = {
     "line_id": 1,
     "rating_id": 1,
     "table": "units",
+    "initiative_id": 1,
+    "award_id": 1,
+    "case_id": 1,
+    "person_id": 1,
+    "report_id": 1,
+    "nomination_id": 1,
+    "item_id": 1,
+    "meeting_id": 1,
 }
 
 
