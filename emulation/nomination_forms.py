@@ -61,7 +61,7 @@ MOVE_NAMES = {
 class NominationForm(FlaskForm):
     title = SelectField(_l("Title or form of commendation"), validators=[DataRequired()])
     year = IntegerField(
-        _l("Year"),
+        _l("Calendar year"),
         validators=[InputRequired(), NumberRange(min=services.MIN_YEAR, max=services.MAX_YEAR)],
     )
     person_id = SelectField(_l("Person nominated"), validators=[Optional()])

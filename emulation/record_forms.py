@@ -141,7 +141,7 @@ class AwardForm(FlaskForm):
     unit = SelectField(_l("Or a unit (for a collective title)"), validators=[Optional()])
     title_code = SelectField(_l("Title or form"), validators=[DataRequired()])
     year = IntegerField(
-        _l("Year"),
+        _l("Calendar year"),
         validators=[InputRequired(), NumberRange(min=records.MIN_YEAR, max=records.MAX_YEAR)],
     )
     basis = SelectField(
@@ -173,7 +173,7 @@ class RevokeForm(FlaskForm):
 
 class AttestForm(FlaskForm):
     year = IntegerField(
-        _l("Year"),
+        _l("Calendar year"),
         validators=[InputRequired(), NumberRange(min=records.MIN_YEAR, max=records.MAX_YEAR)],
     )
     criterion = SelectField(
