@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/load.py
 	-$(BIN)/python bench/scoring.py
+	$(BIN)/python bench/evidence.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
