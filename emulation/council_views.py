@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -33,6 +33,7 @@ from lis.auth.models import User
 from lis.db import db, page_of, transaction
 from lis.errors import Conflict, DomainError, NotFound, ValidationError
 from lis.people.models import Person
+from lis.web.labels import current_language as _lang
 
 bp = Blueprint(
     "emulation_council", __name__, url_prefix="/emulation/council", template_folder="templates"
@@ -53,10 +54,6 @@ NOMINATION_STATE_NAMES = {
     "announced": _l("Announced"),
     "revoked": _l("Revoked"),
 }
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
 
 
 def _title_name(titles: dict[str, Title], code: str) -> str:

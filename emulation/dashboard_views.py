@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -43,6 +43,7 @@ from lis.auth.access import require_roles
 from lis.db import db
 from lis.errors import NotFound, PermissionDenied, ValidationError
 from lis.reference.models import Unit
+from lis.web.labels import current_language as _lang
 
 bp = Blueprint(
     "emulation_dashboards",
@@ -56,10 +57,6 @@ YEARS = (1990, 2200)
 EXPORTS = ("units", "criteria", "people", "trends")
 TREND_CHART_SERIES = 6  # more lines than this are unreadable; the table has every unit
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
 
 
 def _fmt(value: float | None) -> str:

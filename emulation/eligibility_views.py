@@ -30,7 +30,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -54,6 +53,8 @@ from lis.db import db, page_of, transaction
 from lis.errors import DomainError
 from lis.people.models import Person
 from lis.reference.models import Unit
+from lis.web.labels import current_language as _lang
+from lis.web.labels import localized_name as _name
 
 bp = Blueprint(
     "emulation_eligibility",
@@ -73,16 +74,6 @@ FIELD_MESSAGES = {
     "value": _l("Give a value of the parameter's type."),
     "overrides": _l("Give a value of the parameter's type."),
 }
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
-
-
-def _name(obj: Any) -> str:
-    if obj is None:
-        return ""
-    return obj.name_en if _lang() == "en" and getattr(obj, "name_en", "") else obj.name
 
 
 def _decider(title: Title) -> str:

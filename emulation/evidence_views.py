@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, render_template, send_file
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,6 +35,7 @@ from emulation.score_views import (
 from emulation.score_views import moment as score_moment
 from lis.auth.access import require_roles
 from lis.db import db
+from lis.web.labels import current_language as _lang
 
 bp = Blueprint(
     "emulation_evidence", __name__, url_prefix="/emulation/evidence", template_folder="templates"
@@ -94,10 +94,6 @@ DOSSIER_KINDS = {
 }
 VOTE_CHOICES = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
 BALLOT_RESULTS = {"passed": _l("Passed"), "failed": _l("Not passed")}
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
 
 
 def _label(names: Mapping[str, Any], code: str | None) -> str:

@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -41,6 +40,8 @@ from lis.db import db, page_of, transaction
 from lis.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from lis.people.models import Person
 from lis.people.queries import units_with_depth
+from lis.web.labels import current_language as _lang
+from lis.web.labels import localized_name as _name
 
 bp = Blueprint(
     "emulation_movements", __name__, url_prefix="/emulation/movements", template_folder="templates"
@@ -58,17 +59,6 @@ FORM_FIELDS = {
     "participants.units": "units",
     "participants.people": "people",
 }
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
-
-
-def _name(obj: Any) -> str:
-    """A reference row's name in the reader's language (units, criteria, titles)."""
-    if obj is None:
-        return ""
-    return obj.name_en if _lang() == "en" and getattr(obj, "name_en", "") else obj.name
 
 
 def _measures(row: Criterion) -> str:

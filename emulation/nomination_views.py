@@ -31,7 +31,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -54,6 +53,8 @@ from lis import clock
 from lis.auth.access import require_roles
 from lis.db import db, page_of, transaction
 from lis.errors import DomainError
+from lis.web.labels import current_language as _lang
+from lis.web.labels import localized_name as _name
 
 bp = Blueprint(
     "emulation_nominations",
@@ -99,16 +100,6 @@ FIELD_MESSAGES = {
     "kind": _l("Choose the kind of document."),
     "file": _l("Upload a PDF, Word, PNG, JPEG or plain text file of at most 10 MB."),
 }
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
-
-
-def _name(obj: Any) -> str:
-    if obj is None:
-        return ""
-    return obj.name_en if _lang() == "en" and getattr(obj, "name_en", "") else obj.name
 
 
 def _when(value: dt.datetime | None) -> str:

@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -42,6 +41,8 @@ from lis.auth.access import require_roles
 from lis.db import db, page_of, transaction
 from lis.errors import DomainError
 from lis.reference.models import Unit
+from lis.web.labels import current_language as _lang
+from lis.web.labels import localized_name as _name
 
 bp = Blueprint(
     "emulation_ratings", __name__, url_prefix="/emulation/ratings", template_folder="templates"
@@ -56,16 +57,6 @@ FIELD_MESSAGES = {
         "another band."
     ),
 }
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
-
-
-def _name(obj: Any) -> str:
-    if obj is None:
-        return ""
-    return obj.name_en if _lang() == "en" and getattr(obj, "name_en", "") else obj.name
 
 
 def _when(value: dt.datetime | None) -> str:

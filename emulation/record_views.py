@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -54,6 +54,7 @@ from lis.errors import Conflict, DomainError, ValidationError
 from lis.people.models import Person
 from lis.people.queries import units_with_depth
 from lis.reference.models import Unit
+from lis.web.labels import localized_name as _name
 
 bp = Blueprint(
     "emulation_records", __name__, url_prefix="/emulation/records", template_folder="templates"
@@ -86,16 +87,6 @@ FIELD_MESSAGES = {
     "opened_on": _l("Give a day that has passed (from 1990)."),
     "criterion": _l("Choose a criterion."),
 }
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
-
-
-def _name(obj: Any) -> str:
-    if obj is None:
-        return ""
-    return obj.name_en if _lang() == "en" and getattr(obj, "name_en", "") else obj.name
 
 
 @bp.context_processor

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -40,7 +40,9 @@ from lis.drafts.forms import options
 from lis.errors import DomainError, ValidationError
 from lis.people.models import Person
 from lis.reference.models import Unit
+from lis.web.labels import current_language as _lang
 from lis.web.labels import format_day
+from lis.web.labels import localized_name as _name
 
 bp = Blueprint(
     "emulation_scores", __name__, url_prefix="/emulation/scores", template_folder="templates"
@@ -90,10 +92,6 @@ FIELD_MESSAGES = {
 # --------------------------------------------------------------------------
 
 
-def _lang() -> str:
-    return str(get_locale() or "vi")
-
-
 def score_number(value: float | int | None) -> str:
     """One decimal, in the reader's style (82,5 in Vietnamese, 82.5 in English); a dash when
     the criterion cannot be scored."""
@@ -121,13 +119,6 @@ def moment(value: dt.datetime | None) -> str:
 
 def _label(names: Mapping[str, Any], code: str | None) -> str:
     return str(names.get(code, code)) if code else ""
-
-
-def _name(obj: Any) -> str:
-    """A reference row's name in the reader's language (units, kinds of work, criteria)."""
-    if obj is None:
-        return ""
-    return obj.name_en if _lang() == "en" and getattr(obj, "name_en", "") else obj.name
 
 
 def scope_label(snapshot: ScoreSnapshot) -> str:

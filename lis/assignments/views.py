@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -33,6 +32,8 @@ from lis.drafts.machine import stage_label
 from lis.errors import DomainError, PermissionDenied, ValidationError
 from lis.people.queries import person_of_user, unit_and_descendants, unit_ids_of_user
 from lis.reference.models import Unit
+from lis.web.labels import current_language as _lang
+from lis.web.labels import localized_name as _name
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -44,17 +45,6 @@ STATE_NAMES = {
     "cancelled": _l("Cancelled"),
 }
 TABS = ("open", "overdue", "done", "cancelled")
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
-
-
-def _name(obj: Any) -> str:
-    """A reference row's name in the reader's language (units, kinds of work)."""
-    if obj is None:
-        return ""
-    return obj.name_en if _lang() == "en" and getattr(obj, "name_en", "") else obj.name
 
 
 def _today() -> dt.date:

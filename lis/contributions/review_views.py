@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -40,6 +39,8 @@ from lis.drafts.machine import stage_label
 from lis.errors import DomainError
 from lis.people.queries import person_of_user, units_with_depth
 from lis.reference.models import Unit
+from lis.web.labels import current_language as _lang
+from lis.web.labels import localized_name as _name
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -55,17 +56,6 @@ FIELD_MESSAGES = {
     "outcome_version": _l("Choose a later version of the draft than the one the advice concerns."),
     "version": _l("Choose a later version of the draft than the one the advice concerns."),
 }
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
-
-
-def _name(obj: Any) -> str:
-    """A reference row's name in the reader's language (units, kinds of work)."""
-    if obj is None:
-        return ""
-    return obj.name_en if _lang() == "en" and getattr(obj, "name_en", "") else obj.name
 
 
 def _is_late(c: Contribution) -> bool:

@@ -35,7 +35,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -63,6 +62,8 @@ from lis.drafts.machine import stage_label
 from lis.errors import Conflict, DomainError, PermissionDenied
 from lis.people.queries import person_of_user, unit_ids_of_user
 from lis.reference.models import WorkKind
+from lis.web.labels import current_language as _lang
+from lis.web.labels import localized_name as _name
 from search.analysis import fold
 
 bp = Blueprint("contributions", __name__, url_prefix="/contributions")
@@ -122,17 +123,6 @@ PROBLEMS: tuple[tuple[str, Any], ...] = (
 )
 # The service's field names that have no field of their own on the forms.
 FORM_FIELD = {"document": "doc"}
-
-
-def _lang() -> str:
-    return str(get_locale() or "vi")
-
-
-def _name(obj: Any) -> str:
-    """A reference row's name in the reader's language (kinds of work, units)."""
-    if obj is None:
-        return ""
-    return obj.name_en if _lang() == "en" and getattr(obj, "name_en", "") else obj.name
 
 
 def _today() -> dt.date:

@@ -84,6 +84,13 @@ def current_language() -> str:
     return str(get_locale() or "vi")
 
 
+def localized_name(obj: Any) -> str:
+    """A reference row's name (unit, kind of work, criterion, title) in the reader's language."""
+    if obj is None:
+        return ""
+    return obj.name_en if current_language() == "en" and getattr(obj, "name_en", "") else obj.name
+
+
 def stage_name(code: str | None) -> str:
     """A stage's name in the UI language (the stage machine holds both)."""
     return stage_label(code, current_language()) if code else ""
