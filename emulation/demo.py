@@ -1,8 +1,9 @@
 """Demo emulation data for a laptop (`lis seed demo`): two past years of verified advisory
 work of the demo department (UB-PLTP-V) and the general-affairs department (VPQH-TH) on
 imported laws, a score snapshot of each year, last year's suggested quality ratings, and this
-year's movement with the demo staff member's pledge, so every emulation page has something to
-show. Idempotent: nothing is added once a movement exists. Never used in production."""
+year's movement with the demo staff member's pledge; then that staff member's initiative, a
+decided rating and a drafted nomination with its eligibility report, so every emulation page has
+something to show. Idempotent: nothing is added once a movement exists. Never used in production."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from emulation import movements, ratings, scoring
+from emulation import eligibility, movements, nominations, ratings, records, scoring
 from emulation.access import SystemActor
-from emulation.models import Movement
+from emulation.models import Movement, QualityRating
 from lis import clock
 from lis.auth import services as auth_services
 from lis.contributions.models import Contribution
@@ -85,6 +86,7 @@ def ensure_demo_emulation(session: Session, today: dt.date | None = None) -> str
         movements.file_pledge(
             session, system, movement.id, title="CSTDCS", person_id=staff_person.id
         )
+        _commendation(session, system, staff_person, years[-1])
     return (
         f"{count} verified contributions of {years[0]}–{years[-1]}, a score snapshot each, "
         f"quality ratings suggested, movement {movement.id} launched"
@@ -127,3 +129,46 @@ def _year_of_work(
             )
             count += 1
     return count
+
+
+def _commendation(session: Session, system: SystemActor, nominee: Person, year: int) -> None:
+    """The staff member's initiative of the year and a nomination for the grassroots fighter
+    title that the head has drafted, with the rules run, so the commendation pages have a case
+    to show (the dossier, the unit review and the council are left to the user)."""
+    unit_id = session.scalar(select(Unit.id).where(Unit.code == "UB-PLTP"))
+    rating = session.scalar(
+        select(QualityRating).where(
+            QualityRating.person_id == nominee.id, QualityRating.year == year
+        )
+    )
+    if rating is not None and rating.band is None:
+        ratings.decide(
+            session,
+            system,
+            rating.id,
+            "excellent",
+            "Dữ liệu minh họa",
+            cap_override_reason="Dữ liệu minh họa",
+        )
+    records.create_initiative(
+        session,
+        system,
+        title="Bảng so sánh tự động giữa các dự thảo luật theo từng điều",
+        summary=f"Công cụ đối chiếu dự thảo theo điều, khoản, áp dụng tại Vụ từ năm {year}.",
+        recognized_by_unit_id=unit_id,
+        recognized_on=dt.date(year, 10, 15),
+        scope="grassroots",
+        decision_no=f"15/QĐ-UBPLTP/{year}",
+        authors=[{"person_id": nominee.id, "share": 1.0}],
+    )
+    nominations.create(
+        session,
+        system,
+        title="CSTDCS",
+        year=year,
+        person_id=nominee.id,
+        summary="Hoàn thành xuất sắc nhiệm vụ tham mưu thẩm tra; có sáng kiến được công nhận.",
+    )
+    eligibility.evaluate(
+        session, system, title="CSTDCS", year=year, person_id=nominee.id, on=dt.date(year, 12, 31)
+    )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from emulation.commendation_models import EligibilityReport, Initiative, Nomination
 from emulation.demo import ensure_demo_emulation
 from emulation.models import Movement, QualityRating, ScoreLine, ScoreSnapshot
 from lis.demo import ensure_demo_users
@@ -35,4 +36,9 @@ def test_the_demo_scores_last_year_and_opens_this_years_movement(db_session: Any
     movement = db_session.scalar(select(Movement))
     assert movement.start_date == dt.date(2026, 1, 1) and movement.participants
     assert [p.title_code for p in movement.pledges] == ["CSTDCS"]
+    nomination = db_session.scalar(select(Nomination))
+    assert (nomination.title_code, nomination.state, nomination.year) == ("CSTDCS", "draft", 2025)
+    report = db_session.scalar(select(EligibilityReport))
+    assert report is not None and report.title_code == "CSTDCS"
+    assert db_session.scalar(select(func.count()).select_from(Initiative)) == 1
     assert ensure_demo_emulation(db_session, TODAY) is None  # once
