@@ -545,12 +545,15 @@ def ballot_snapshot(ballot: Ballot) -> dict[str, Any]:
 
 
 def decision_note(ballot: Ballot, meeting: CouncilMeeting) -> str:
-    kind = "secret" if ballot.secret else "open"
+    """The decision as the record keeps it, in Vietnamese: the Office's official language (the
+    evidence pack prints it for signature whatever the reader's interface language)."""
+    kind = "bỏ phiếu kín" if ballot.secret else "biểu quyết công khai"
+    result = "thông qua" if ballot.result == "passed" else "không thông qua"
     return (
-        f"Council meeting {meeting.id} ({meeting.held_on.isoformat()}), {kind} ballot "
-        f"{ballot.id}: {ballot.yes} yes, {ballot.no} no, {ballot.abstain} abstain of "
-        f"{meeting.members_total} members; more than {ballot.threshold:.4g} of all members "
-        f"needed: {ballot.result}."
+        f"Phiên họp Hội đồng số {meeting.id} ngày {meeting.held_on:%d/%m/%Y}, {kind} "
+        f"(phiếu số {ballot.id}): {ballot.yes} đồng ý, {ballot.no} không đồng ý, "
+        f"{ballot.abstain} không biểu quyết trên tổng số {meeting.members_total} thành viên; "
+        f"cần quá {ballot.threshold:.4g} tổng số thành viên đồng ý: {result}."
     )
 
 

@@ -374,7 +374,7 @@ def test_the_threshold_edge_decides_the_nomination(
     )
     assert ballot.result == ("passed" if decided else "failed")
     assert n.state == ("decided" if decided else "rejected")
-    assert f"ballot {ballot.id}" in n.decision_note and f"{yes} yes" in n.decision_note
+    assert f"phiếu số {ballot.id}" in n.decision_note and f"{yes} đồng ý" in n.decision_note
     awards = list(db_session.scalars(select(Award).where(Award.nomination_id == n.id)))
     if decided:
         [award] = awards
