@@ -81,65 +81,13 @@ class Actor(Protocol):
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LocalParam:
-    """The shape of `emulation.legal.RuleParam` (`valid_to` excluded), for the parameters
-    legal's catalogue lacks."""
-
-    name: str
-    value: Any
-    valid_from: dt.date
-    valid_to: dt.date | None
-    provision: str
-    note: str
-
-
-# Used only when `emulation.legal` has no such parameter in force (see `param`).
-LOCAL_PARAMS: tuple[LocalParam, ...] = (
-    LocalParam(
-        QUORUM_PARAM,
-        2 / 3,
-        dt.date(2024, 1, 1),
-        None,
-        "DECREE_98_2023.A47",
-        "Unverified for the NA council: Decree 98/2023 Art. 47 sets a quorum of at least 2/3 of "
-        "members for the Central council (lawnet.vn); the NA council's own rules (Res. "
-        "44/2024/UBTVQH15) were not seen (research §2.4).",
-    ),
-    LocalParam(
-        THRESHOLD_PARAM,
-        0.5,
-        dt.date(2024, 1, 1),
-        None,
-        "DECREE_98_2023.A47",
-        "Unverified: more than half of all members voting yes, a GUESS from 'biểu quyết theo đa "
-        "số' (research §2.4, §4.2 P3). Old Decree 91/2017 Art. 45.8 asked 90 % of all members "
-        "in a secret ballot for ministry-level and national emulation fighters.",
-    ),
-)
-
-
 class NoCouncilParam(LookupError):
     """No value of a council parameter is in force on the day asked."""
 
 
-def _local_param(name: str, on: dt.date) -> Any:
-    for row in LOCAL_PARAMS:
-        if (
-            row.name == name
-            and row.valid_from <= on
-            and (row.valid_to is None or on < row.valid_to)
-        ):
-            return row.value
-    raise NoCouncilParam(f"no {name} in force on {on.isoformat()}")
-
-
 def param(name: str, on: dt.date) -> Any:
-    """A council parameter in force on `on`: from `emulation.legal`'s dated catalogue when it
-    knows the name (then its dates rule), else from LOCAL_PARAMS (which says where each figure
-    comes from)."""
-    if name not in legal.param_names():
-        return _local_param(name, on)
+    """A council parameter in force on `on`, from the dated catalogue
+    (emulation/data/rule_params.json says where each figure comes from)."""
     try:
         return legal.param(name, on)
     except legal.NoParamInForce as exc:

@@ -15,7 +15,6 @@ council members and administrators any; a head the packs of nominees in the unit
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from emulation import criteria, ledger, scorecard
+from emulation import criteria, ledger, rule_texts, scorecard
+from emulation import legal as legal_module
 from emulation.access import SEE_ALL, Actor, reach_of
 from emulation.commendation_models import (
     Attendance,
@@ -431,14 +431,6 @@ def _subtree(units: Mapping[int, Unit], root: int) -> set[int]:
 # --- eligibility ------------------------------------------------------------------------------
 
 
-def _optional(name: str) -> ModuleType | None:
-    """A module another part of issue 8 provides, or None while it is not there."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
 def _eligibility(session: Session, nomination: Nomination) -> Eligibility | None:
     """The report the nomination stands on, else the latest for its subject, title and year."""
     report = None
@@ -462,8 +454,7 @@ def _eligibility(session: Session, nomination: Nomination) -> Eligibility | None
         )
     if report is None:
         return None
-    texts = _optional("emulation.rule_texts")
-    legal = _optional("emulation.legal")
+    texts, legal = rule_texts, legal_module
     lines = tuple(
         _rule_line(row, texts, legal) for row in report.results or [] if isinstance(row, dict)
     )
