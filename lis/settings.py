@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from lis import clock
 
@@ -45,19 +47,27 @@ class Settings:
             env = dict(os.environ)
         debug = env.get("LIS_DEBUG", "").lower() in {"1", "true", "yes"}
         demo = env.get("LIS_DEMO_CORPUS")
+        index_dir = env.get("LIS_INDEX_DIR")
         settings = cls(
-            database_url=env.get("LIS_DATABASE_URL") or cls.database_url,
+            database_url=project_database_url(env.get("LIS_DATABASE_URL") or cls.database_url),
             search_backend=env.get("LIS_SEARCH_BACKEND") or cls.search_backend,
-            index_dir=Path(env["LIS_INDEX_DIR"]) if env.get("LIS_INDEX_DIR") else cls.index_dir,
+            index_dir=project_path(index_dir) if index_dir else cls.index_dir,
             elasticsearch_url=env.get("LIS_ELASTICSEARCH_URL") or None,
             secret_key=env.get("LIS_SECRET_KEY") or _DEV_SECRET,
-            demo_corpus=Path(demo) if demo else DEFAULT_DEMO_CORPUS,
+            demo_corpus=project_path(demo) if demo else DEFAULT_DEMO_CORPUS,
             debug=debug,
         )
         settings.validate()
         return settings
 
     def validate(self) -> None:
+        try:
+            make_url(self.database_url).get_dialect()
+        except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+            raise SettingsError(
+                f"LIS_DATABASE_URL is not a database URL SQLAlchemy can use ({exc}); "
+                "e.g. sqlite:///instance/lis.db or postgresql+psycopg://user:pass@host/db"
+            ) from None
         if self.search_backend not in SEARCH_BACKENDS:
             raise SettingsError(
                 f"LIS_SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}, "
@@ -78,3 +88,28 @@ class Settings:
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def project_path(value: str | Path) -> Path:
+    """A relative path from `.env` means the same file whichever directory `lis` is typed in.
+
+    `.env` lives in the project directory, so its relative paths are read from there; resolving
+    them against the shell's current directory would silently open a new, empty database or
+    index when a command is run from elsewhere.
+    """
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else Path(os.path.normpath(PROJECT_ROOT / path))
+
+
+def project_database_url(url: str) -> str:
+    """A relative SQLite file in LIS_DATABASE_URL is resolved like `project_path`."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # validate() names the problem
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return url
+    if database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str(project_path(database))).render_as_string(hide_password=False)

@@ -127,3 +127,9 @@ def test_an_unmigrated_database_is_a_message_not_a_traceback(tmp_path: Path) -> 
     proc = run_lis(tmp_path, "search", "sync", LIS_DEBUG="1")
     assert proc.returncode == 2
     assert "lis db upgrade" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_database_url_sqlalchemy_cannot_use_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    proc = run_lis(tmp_path, "search", "sync", LIS_DEBUG="1", LIS_DATABASE_URL="bogus://x")
+    assert proc.returncode == 2
+    assert "LIS_DATABASE_URL" in proc.stderr and "Traceback" not in proc.stderr
