@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from lis.documents.issuers import normalize_issuer
 from lis.documents.models import Document, Version, VersionPart
 from lis.errors import NotFound
 from search.analysis import number_key
@@ -29,7 +30,7 @@ def list_documents(
     if kind:
         stmt = stmt.where(Document.kind.in_(kind))
     if issuer:
-        stmt = stmt.where(Document.issuer_normalized == issuer)
+        stmt = stmt.where(Document.issuer_normalized == (normalize_issuer(issuer) or issuer))
     if status:
         stmt = stmt.where(Document.status == status)
     if year_from is not None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lis.documents.issuers import normalize_issuer
 from lis.drafts.machine import stage_label
 from lis.reference.models import DocumentKind, Term, Unit
 from search.interface import DEFAULT_FACETS, Hit, SearchBackend, SearchPage, SearchQuery
@@ -90,7 +91,13 @@ def args_from(data: Mapping[str, Any]) -> SearchArgs:
             continue
         if name in FILTERS:
             items = (str(v) for v in value or ())
-            value = tuple(v.upper() for v in items) if name in UPPER_FILTERS else tuple(items)
+            if name in UPPER_FILTERS:
+                value = tuple(v.upper() for v in items)
+            elif name == "issuer":
+                # The index holds the normalised spelling; a typed `Uỷ ban…` must find `Ủy ban…`.
+                value = tuple(normalize_issuer(v) or v for v in items)
+            else:
+                value = tuple(items)
         values[name] = value
     return SearchArgs(**values)
 

@@ -70,3 +70,14 @@ def test_odd_ids_are_404_not_500(api: Any) -> None:
     assert api("/api/v1/documents/" + "x" * 500).status_code == 404
     assert api("/api/v1/documents/phapdien-37087/versions/99999999999").status_code == 404
     assert api("/api/v1/documents/phapdien-37087/versions/-1").status_code == 404
+
+
+def test_list_by_issuer_as_typed(api: Any) -> None:
+    """The list filter normalises the issuer as the import does."""
+    official = api("/api/v1/documents", issuer="Ủy ban Thường vụ Quốc hội", per_page=1).get_json()
+    assert official["total"] > 0
+    for typed in ("Uỷ ban Thường vụ Quốc hội", "ủy ban thường vụ quốc hội"):
+        assert (
+            api("/api/v1/documents", issuer=typed, per_page=1).get_json()["total"]
+            == official["total"]
+        )
