@@ -67,6 +67,9 @@ def test_search_without_diacritics_finds_and_highlights(client: FlaskClient, dep
     html = page.html
     assert "<mark>bắt</mark>" in html
     assert f'href="/documents/{AIRCRAFT}"' in html
+    # Snippets cut from a longer text say so once at each cut, never twice.
+    snippets = [p.text for p in page.find("p", cls="hit__snippet")]
+    assert snippets and not any("……" in s for s in snippets)
     # The query stays in the box (and so in the URL of the GET form).
     assert page.one("input", id="q")["value"] == "bat giu tau bay"
     assert page.one("form", role="search")["method"] == "get"
