@@ -209,19 +209,36 @@ def _new_version(document: Document, record: Record, seq: int) -> Version:
 
 
 def import_batch(session: Session, lines: list[Line]) -> ImportStats:
-    """Create, update or leave each record; flushes, never commits."""
+    """Create, update or leave each record; flushes, never commits.
+
+    An id met twice is applied in file order, the second line as an update of the first, so
+    the result is the same whatever the batch size: the batch is cut where an id repeats.
+    """
     stats = ImportStats()
-    records: dict[str, tuple[int, Record]] = {}
+    records: dict[str, Record] = {}
     for line in lines:
         if line.record is None:
             stats.skipped += 1
             stats.errors.append((line.number, line.error or "invalid"))
-        else:
-            if line.record.id in records:  # the last line for an id wins, like a re-run would
-                stats.unchanged += 1
-            records[line.record.id] = (line.number, line.record)
-    if not records:
-        return stats
+            continue
+        if line.record.id in records:
+            _apply(session, records, stats)
+            records = {}
+        records[line.record.id] = line.record
+    if records:
+        _apply(session, records, stats)
+    return stats
+
+
+def _apply(session: Session, records: dict[str, Record], stats: ImportStats) -> None:
+    part = _import_records(session, records)
+    stats.add(part)
+    seen = {id(d) for d in stats.changed}
+    stats.changed.extend(d for d in part.changed if id(d) not in seen)
+
+
+def _import_records(session: Session, records: dict[str, Record]) -> ImportStats:
+    stats = ImportStats()
     existing = {
         d.external_id: d
         for d in session.scalars(
@@ -231,7 +248,7 @@ def import_batch(session: Session, lines: list[Line]) -> ImportStats:
         )
     }
     new_versions: list[tuple[Version, str]] = []
-    for external_id, (_line, record) in records.items():
+    for external_id, record in records.items():
         doc = existing.get(external_id)
         if doc is None:
             doc = Document(

@@ -115,6 +115,18 @@ def test_changed_text_makes_a_new_version(db_session: Any) -> None:
     assert doc.versions[0].text == TEXT  # the old version is kept as it was
 
 
+def test_an_id_twice_in_one_batch_is_applied_in_file_order(db_session: Any) -> None:
+    """The same as two batches (or a re-run): the second line updates the first."""
+    second_text = TEXT + "\n\nĐiều 3. Mới\nA."
+    stats = importer.import_batch(
+        db_session, lines_of([record(), record(id="t-import-2"), record(text=second_text)])
+    )
+    assert (stats.created, stats.updated, stats.new_versions) == (2, 1, 1)
+    assert len(stats.changed) == 2
+    doc = db_session.scalar(select(Document).where(Document.external_id == "t-import-1"))
+    assert [v.text for v in doc.versions] == [TEXT, second_text]
+
+
 def test_changed_metadata_updates_the_document(db_session: Any) -> None:
     importer.import_batch(db_session, lines_of([record()]))
     stats = importer.import_batch(db_session, lines_of([record(title="Luật Hòa giải (sửa)")]))
