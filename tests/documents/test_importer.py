@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from lis.audit.models import AuditEvent
 from lis.db import db
 from lis.documents import importer
 from lis.documents.models import Document, Version, VersionPart
@@ -125,6 +126,30 @@ def test_an_id_twice_in_one_batch_is_applied_in_file_order(db_session: Any) -> N
     assert len(stats.changed) == 2
     doc = db_session.scalar(select(Document).where(Document.external_id == "t-import-1"))
     assert [v.text for v in doc.versions] == [TEXT, second_text]
+
+
+def test_the_import_is_audited_per_document(db_session: Any) -> None:
+    def events() -> list[AuditEvent]:
+        return db_session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "document", AuditEvent.entity_id == "t-import-1")
+            .order_by(AuditEvent.id)
+        ).all()
+
+    importer.import_batch(db_session, lines_of([record()]))
+    importer.import_batch(db_session, lines_of([record()]))  # unchanged: nothing to audit
+    importer.import_batch(
+        db_session, lines_of([record(title="Luật Hòa giải (sửa)", text=TEXT + " ")])
+    )
+    db_session.flush()
+    created, updated = events()
+    assert (created.action, created.actor_email) == ("create", "system")
+    assert (
+        created.after["number"] == "99/2099/QH99" and created.after["issued_date"] == "2020-01-02"
+    )
+    assert updated.action == "update"
+    assert updated.before == {"title": "Luật Hòa giải thử", "version": 1}
+    assert updated.after == {"title": "Luật Hòa giải (sửa)", "version": 2}
 
 
 def test_changed_metadata_updates_the_document(db_session: Any) -> None:
