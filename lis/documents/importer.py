@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from lis.audit.services import SYSTEM_ACTOR
 from lis.documents.issuers import normalize_issuer
 from lis.documents.models import KINDS, STATUSES, Document, Version, VersionPart
 from lis.documents.parsing import parse_parts
+from lis.reference.models import Term
 from search.analysis import normalize, number_key
 
 REQUIRED_TEXT = ("id", "number", "title", "text")
@@ -239,8 +241,20 @@ def _apply(session: Session, records: dict[str, Record], stats: ImportStats) -> 
     stats.changed.extend(d for d in part.changed if id(d) not in seen)
 
 
+# "…/2015/QH13", "…/2012/UBTVQH13": the NA and its Standing Committee number their acts with
+# the term (khóa) that adopted them.
+_TERM_SUFFIX = re.compile(r"/(?:UBTV)?QH(\d{1,2})$", re.IGNORECASE)
+
+
+def term_number(number: str) -> int | None:
+    """The term an NA or UBTVQH act's number names, so imported laws have a term facet too."""
+    match = _TERM_SUFFIX.search(number.strip())
+    return int(match.group(1)) if match else None
+
+
 def _import_records(session: Session, records: dict[str, Record]) -> ImportStats:
     stats = ImportStats()
+    terms = dict(session.execute(select(Term.number, Term.id)).tuples().all())
     existing = {
         d.external_id: d
         for d in session.scalars(
@@ -260,6 +274,7 @@ def _import_records(session: Session, records: dict[str, Record]) -> ImportStats
                 # Imported acts are adopted and in force: the final stage of every machine.
                 origin="imported",
                 stage="S_IN_FORCE",
+                term_id=terms.get(term_number(record.number) or 0),
                 **_metadata(record),
             )
             session.add(doc)
@@ -281,6 +296,11 @@ def _import_records(session: Session, records: dict[str, Record]) -> ImportStats
         if changed:
             doc.number_key = number_key(record.number)
             doc.issuer_normalized = normalize_issuer(record.issuer)
+        term_id = terms.get(term_number(record.number) or 0)
+        if doc.origin == "imported" and term_id is not None and doc.term_id != term_id:
+            before["term_id"], after["term_id"] = doc.term_id, term_id
+            doc.term_id = term_id
+            changed = True
         latest = doc.versions[-1] if doc.versions else None
         if latest is None or latest.text_sha256 != record.text_sha256:
             seq = (latest.seq if latest else 0) + 1

@@ -97,6 +97,14 @@ def test_imported_corpus_sits_in_force(api: Any) -> None:
     assert body["facets"]["committee"] == [] and body["facets"]["session"] == []
 
 
+def test_imported_na_acts_have_the_term_of_their_number(api: Any) -> None:
+    body = search(api, origin="imported", term="XIII", per_page=50)
+    assert body["total"] > 0
+    assert all(h["number"].upper().endswith("QH13") for h in body["hits"])
+    terms = facet(body, "term")  # multi-select: the other terms' counts stay offered
+    assert terms["XIII"] == body["total"] and terms.get("XIV", 0) > 0
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

@@ -152,6 +152,23 @@ def test_the_import_is_audited_per_document(db_session: Any) -> None:
     assert updated.after == {"title": "Luật Hòa giải (sửa)", "version": 2}
 
 
+@pytest.mark.parametrize(
+    ("number", "term"),
+    [
+        ("52/2014/QH13", "XIII"),
+        ("1023/2015/UBTVQH13", "XIII"),
+        ("15/2023/QH15", "XV"),
+        ("98/2021/NĐ-CP", None),
+    ],
+)
+def test_an_na_act_takes_its_term_from_its_number(
+    db_session: Any, number: str, term: str | None
+) -> None:
+    importer.import_batch(db_session, lines_of([record(number=number)]))
+    doc = db_session.scalar(select(Document).where(Document.external_id == "t-import-1"))
+    assert (doc.term.code if doc.term else None) == term
+
+
 def test_changed_metadata_updates_the_document(db_session: Any) -> None:
     importer.import_batch(db_session, lines_of([record()]))
     stats = importer.import_batch(db_session, lines_of([record(title="Luật Hòa giải (sửa)")]))
