@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, select, text
 
 from lis.app import create_app
 from lis.auth import identity
 from lis.auth import services as auth_services
 from lis.db import db
+from lis.documents.models import Document
+from lis.indexing.models import OutboxEntry
 from lis.settings import Settings
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory, unit_by_code
 
@@ -81,15 +83,24 @@ def app(settings: Settings) -> Iterator[Flask]:
 @pytest.fixture
 def db_session(app: Flask) -> Iterator[object]:
     """Everything a test writes is rolled back: the session joins an outer transaction and
-    each commit inside the app only releases a savepoint."""
+    each commit inside the app only releases a savepoint. The search index cannot roll back, so
+    the documents the test queued for indexing are indexed again as the database holds them
+    after the rollback: the next test finds the index as the session began."""
+    touched: set[str] = set()
+
+    def remember(_mapper: Any, _connection: Any, row: OutboxEntry) -> None:
+        touched.add(row.external_id)
+
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
         db.session.remove()
         db.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+        event.listen(OutboxEntry, "after_insert", remember)
         try:
             yield db.session()
         finally:
+            event.remove(OutboxEntry, "after_insert", remember)
             identity.forget()  # ids of rolled-back users are reused by the next test
             db.session.remove()
             outer.rollback()
@@ -97,6 +108,27 @@ def db_session(app: Flask) -> Iterator[object]:
             db.session_factory.configure(
                 bind=db.engine, join_transaction_mode="conditional_savepoint"
             )
+            if touched:
+                _restore_index(touched)
+
+
+def _restore_index(external_ids: set[str]) -> None:
+    """Put these documents back in the index as the database holds them (or out of it)."""
+    from lis.indexing.services import advisers_by_document, to_search_document
+    from lis.search_backend import get_backend
+
+    session = db.session()
+    try:
+        docs = session.scalars(select(Document).where(Document.external_id.in_(external_ids))).all()
+        advisers = advisers_by_document(session, [d.id for d in docs])
+        with get_backend().bulk() as bulk:
+            gone = sorted(external_ids - {d.external_id for d in docs})
+            if gone:
+                bulk.delete(gone)
+            if docs:
+                bulk.add(to_search_document(d, advisers.get(d.id, ())) for d in docs)
+    finally:
+        db.session.remove()
 
 
 class FreshGlobalsClient(FlaskClient):
