@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, request
 
 from lis import converters, http_errors, i18n, search_backend
 from lis.auth import access
-from lis.db import db
+from lis.db import db, sqlite_writes
 from lis.extensions import api, csrf, migrate
 from lis.indexing import hooks
 from lis.json_provider import OrjsonProvider
@@ -164,6 +164,11 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def _mark_writes() -> None:
+    """A request that may write takes SQLite's write lock when its transaction begins."""
+    sqlite_writes.set(request.method not in {"GET", "HEAD", "OPTIONS"})
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     settings.validate()
@@ -175,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     db.init_engine(settings.database_url)
     hooks.install(db.session_factory)
     app.teardown_appcontext(db.remove)
+    app.before_request(_mark_writes)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     i18n.init_app(app)

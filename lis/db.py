@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,8 +64,16 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Set for the work of a request that writes (see `lis.app`): its SQLite transactions begin
+# IMMEDIATE. A deferred transaction that read first and writes later cannot wait for another
+# writer in WAL mode: SQLite refuses it at once ("database is locked") whenever a write committed
+# since its read began, busy_timeout or not. Taking the write lock at BEGIN makes concurrent
+# writers queue (up to busy_timeout) instead; read-only requests stay deferred and never wait.
+sqlite_writes: ContextVar[bool] = ContextVar("sqlite_writes", default=False)
+
+
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_writes.get() else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
