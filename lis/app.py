@@ -10,6 +10,7 @@ from lis import converters, http_errors, i18n, search_backend
 from lis.auth import access
 from lis.db import db, sqlite_writes
 from lis.extensions import api, csrf, migrate
+from lis.http_errors import ErrorResponsesPlugin
 from lis.indexing import hooks
 from lis.json_provider import OrjsonProvider
 from lis.settings import PROJECT_ROOT, Settings
@@ -89,6 +90,7 @@ def _register_api(app: Flask) -> None:
                 }
             },
             "security": [{"bearer": []}, {"session": []}],
+            "extra_plugins": [ErrorResponsesPlugin()],
         },
     )
     for blueprint in (

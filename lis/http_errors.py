@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Flask, render_template, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -55,6 +56,32 @@ class ErrorDetailSchema(ma.Schema):
 
 class ErrorSchema(ma.Schema):
     error = ma.fields.Nested(ErrorDetailSchema, required=True)
+
+
+class ErrorResponsesPlugin(BasePlugin):
+    """Documents the 4xx answers that come from the app's plumbing rather than from a view.
+
+    Every operation may answer 401 (the login check runs before any view), every write may
+    answer 403 (each write checks the role, and most the unit, of the user), and every path
+    with a parameter answers 404 for an unknown one. Views only declare what is their own
+    (422 from their arguments, 409 from a state machine); a client generated from the document
+    then knows every error it must handle.
+    """
+
+    WRITES = frozenset({"post", "put", "patch", "delete"})
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **_kw: Any
+    ) -> None:
+        for method, operation in (operations or {}).items():
+            if not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("401", "UNAUTHORIZED")
+            if method in self.WRITES:
+                responses.setdefault("403", "FORBIDDEN")
+            if path and "{" in path:
+                responses.setdefault("404", "NOT_FOUND")
 
 
 class LisApi(Api):

@@ -24,6 +24,24 @@ def test_openapi_document(api: Any) -> None:
     assert "bearer" in spec["components"]["securitySchemes"]
 
 
+def test_every_operation_documents_the_errors_it_can_answer(api: Any, client: Any) -> None:
+    """401 everywhere, 403 on writes, 404 where the path names something; and the app really
+    answers them, e.g. without a login."""
+    spec = api("/api/v1/openapi.json").get_json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            codes = set(operation["responses"])
+            assert "401" in codes, (method, path)
+            if method in {"post", "put", "patch", "delete"}:
+                assert "403" in codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
+    assert client.get("/api/v1/documents/x").status_code == 401
+    assert api("/api/v1/documents/no-such-document").status_code == 404
+
+
 def test_docs_page(api: Any) -> None:
     resp = api("/api/v1/docs")
     assert resp.status_code == 200 and b"swagger-ui" in resp.data
