@@ -17,6 +17,7 @@ from emulation import eligibility, movements, nominations, ratings, records, sco
 from emulation.access import SystemActor
 from emulation.models import Movement, QualityRating
 from lis import clock
+from lis.audit.services import record
 from lis.auth import services as auth_services
 from lis.contributions.models import Contribution
 from lis.demo import DEMO_DOMAIN, demo_email
@@ -108,24 +109,36 @@ def _year_of_work(
             delivered = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(360))
             due = delivered + dt.timedelta(days=rng.choice((-6, -2, 0, 0, 3, 7, 10)))
             law = rng.choice(laws)
-            session.add(
-                Contribution(
-                    document_id=law.id,
-                    stage=law.stage or "S_IN_FORCE",
-                    work_kind_id=kinds[rng.choice(KINDS)],
-                    person_id=person.id,
-                    unit_id=person.unit_id,
-                    title=f"Sản phẩm tham mưu của {person.name}",
-                    delivered_date=delivered,
-                    due_date=due,
-                    state="verified",
-                    verified_by_id=verifier_id,
-                    quality=rng.choice(BANDS),
-                    major_errors=rng.choice((0, 0, 0, 1, 2)),
-                    outcome=rng.choice(OUTCOMES),
-                    source="imported",
-                    articles=[],
-                )
+            row = Contribution(
+                document_id=law.id,
+                stage=law.stage or "S_IN_FORCE",
+                work_kind_id=kinds[rng.choice(KINDS)],
+                person_id=person.id,
+                unit_id=person.unit_id,
+                title=f"Sản phẩm tham mưu của {person.name}",
+                delivered_date=delivered,
+                due_date=due,
+                state="verified",
+                verified_by_id=verifier_id,
+                quality=rng.choice(BANDS),
+                major_errors=rng.choice((0, 0, 0, 1, 2)),
+                outcome=rng.choice(OUTCOMES),
+                source="imported",
+                articles=[],
+                created_by_id=verifier_id,
+                verified_at=dt.datetime.combine(delivered + dt.timedelta(days=3), dt.time(9)),
+            )
+            session.add(row)
+            session.flush()
+            # Past work entered by the head, as the historical import would: audited like it.
+            record(
+                session,
+                actor=None,
+                action="import",
+                entity="contribution",
+                entity_id=row.id,
+                summary=f"demo data: past work of {person.name} on {law.number}"[:500],
+                after={"person_id": person.id, "document_id": law.id, "state": "verified"},
             )
             count += 1
     return count

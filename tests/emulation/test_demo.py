@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from emulation.commendation_models import EligibilityReport, Initiative, Nomination
 from emulation.demo import ensure_demo_emulation
 from emulation.models import Movement, QualityRating, ScoreLine, ScoreSnapshot
+from lis.audit.models import AuditEvent
+from lis.contributions.models import Contribution
 from lis.demo import ensure_demo_users
 from lis.documents.models import Document
 
@@ -41,4 +43,13 @@ def test_the_demo_scores_last_year_and_opens_this_years_movement(db_session: Any
     report = db_session.scalar(select(EligibilityReport))
     assert report is not None and report.title_code == "CSTDCS"
     assert db_session.scalar(select(func.count()).select_from(Initiative)) == 1
+    # The past work it enters is audited, verified at a date and entered by someone.
+    past = db_session.scalars(select(Contribution).where(Contribution.source == "imported")).all()
+    assert past and all(c.created_by_id and c.verified_at for c in past)
+    audited = db_session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.entity == "contribution", AuditEvent.action == "import")
+    )
+    assert audited == len(past)
     assert ensure_demo_emulation(db_session, TODAY) is None  # once
