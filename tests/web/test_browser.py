@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.conftest import SAMPLE
+from tests.live_app import app_env, lis, served, set_up
 
 CHROMIUM = Path("/usr/bin/chromium")
-BIN = Path(sys.executable).parent
-ROOT = Path(__file__).resolve().parents[2]
 DEPUTY = "deputy@demo.lis.vn"
 PASSWORD = "demo-password"  # the demo password printed by `lis seed demo`
 
@@ -36,67 +30,13 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as resp:  # noqa: S310
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url}/healthz did not answer within {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = tmp_path_factory.mktemp("browser")
-    env = {
-        **os.environ,
-        "LIS_DATABASE_URL": f"sqlite:///{base / 'lis.db'}",
-        "LIS_INDEX_DIR": str(base / "index"),
-        "LIS_DEBUG": "1",
-        "LIS_DEMO_CORPUS": str(SAMPLE),
-        "LIS_SEARCH_BACKEND": "embedded",
-    }
-    for args in (["db", "upgrade"], ["seed", "demo"]):
-        subprocess.run(
-            [str(BIN / "lis"), *args],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    port = _free_port()
-    log = (base / "server.log").open("wb")
-    process = subprocess.Popen(
-        [str(BIN / "flask"), "--app", "lis.app", "run", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    env = app_env(base, LIS_DEMO_CORPUS=str(SAMPLE))
+    set_up(env, lis("db", "upgrade"), lis("seed", "demo"))
+    with served(base, env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,19 +8,15 @@ Screenshots land in $LIS_SCREENSHOTS when set (else in the test's tmp directory)
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.live_app import ROOT, app_env, lis, served, set_up
+
 CHROMIUM = Path("/usr/bin/chromium")
-BIN = Path(sys.executable).parent
-ROOT = Path(__file__).resolve().parents[3]
 OFFICER = "officer@dash.test.lis.vn"
 PASSWORD = "a long enough password"
 
@@ -59,66 +55,19 @@ with app.app_context():
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/login", timeout=2) as resp:  # noqa: S310
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url}/login did not answer within {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = tmp_path_factory.mktemp("dashboards")
-    env = {
-        **os.environ,
-        "LIS_DATABASE_URL": f"sqlite:///{base / 'lis.db'}",
-        "LIS_INDEX_DIR": str(base / "index"),
-        "LIS_DEBUG": "1",
-        "LIS_SEARCH_BACKEND": "embedded",
-        "LIS_PASSWORD": PASSWORD,
-        "PYTHONPATH": str(ROOT),
-    }
-    for command in (
-        [str(BIN / "lis"), "db", "upgrade"],
-        [str(BIN / "lis"), "seed", "reference"],
-        [str(BIN / "lis"), "users", "create", "--email", OFFICER, "--role", "officer"],
+    env = app_env(base, LIS_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT))
+    set_up(
+        env,
+        lis("db", "upgrade"),
+        lis("seed", "reference"),
+        lis("users", "create", "--email", OFFICER, "--role", "officer"),
         [sys.executable, "-c", SEED],
-    ):
-        subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    log = (base / "server.log").open("wb")
-    process = subprocess.Popen(
-        [str(BIN / "flask"), "--app", "lis.app", "run", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_up(url, process)
+    with served(base, env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture

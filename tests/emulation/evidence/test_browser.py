@@ -3,7 +3,6 @@ opens a nomination's pack, clicks the PDF link and gets a PDF, which renders to 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -13,16 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.web.test_browser import (
-    BIN,
-    PASSWORD,
-    ROOT,
-    _free_port,
-    _wait_healthy,
-    browser,
-    pytestmark,
-    shots,
-)
+from tests.live_app import BIN, app_env, lis, served, set_up
+from tests.web.test_browser import PASSWORD, browser, pytestmark, shots
 
 __all__ = ["browser", "pytestmark", "shots"]  # fixtures and marks reused from there
 
@@ -35,46 +26,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
     from tests.conftest import SAMPLE
 
     base = tmp_path_factory.mktemp("evidence-browser")
-    env = {
-        **os.environ,
-        "LIS_DATABASE_URL": f"sqlite:///{base / 'lis.db'}",
-        "LIS_INDEX_DIR": str(base / "index"),
-        "LIS_DEBUG": "1",
-        "LIS_DEMO_CORPUS": str(SAMPLE),
-        "LIS_SEARCH_BACKEND": "embedded",
-    }
-    for args in ([str(BIN / "lis"), "db", "upgrade"], [str(BIN / "lis"), "seed", "demo"]):
-        subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
-    seeded = subprocess.run(
+    env = app_env(base, LIS_DEMO_CORPUS=str(SAMPLE))
+    *_, seeded = set_up(
+        env,
+        lis("db", "upgrade"),
+        lis("seed", "demo"),
         [str(BIN / "python"), "-m", "tests.emulation.evidence.browser_seed"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
     )
-    nomination_id = int(seeded.stdout.strip().splitlines()[-1])
-    port = _free_port()
-    log = (base / "server.log").open("wb")
-    process = subprocess.Popen(
-        [str(BIN / "flask"), "--app", "lis.app", "run", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    nomination_id = int(seeded.strip().splitlines()[-1])
+    with served(base, env) as url:
         yield url, nomination_id
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def test_an_officer_opens_the_pack_and_its_pdf(

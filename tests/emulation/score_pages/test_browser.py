@@ -9,9 +9,7 @@ one set apart.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,16 +17,8 @@ from typing import Any
 import pytest
 
 from tests.emulation.score_pages.browser_seed import LATE, ON_TIME, WAITING, YEAR
-from tests.web.test_browser import (
-    BIN,
-    PASSWORD,
-    ROOT,
-    _free_port,
-    _wait_healthy,
-    browser,
-    pytestmark,
-    shots,
-)
+from tests.live_app import BIN, app_env, lis, served, set_up
+from tests.web.test_browser import PASSWORD, browser, pytestmark, shots
 
 __all__ = ["browser", "pytestmark", "shots"]  # fixtures and marks reused from there
 
@@ -41,40 +31,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from tests.conftest import SAMPLE
 
     base = tmp_path_factory.mktemp("scores-browser")
-    env = {
-        **os.environ,
-        "LIS_DATABASE_URL": f"sqlite:///{base / 'lis.db'}",
-        "LIS_INDEX_DIR": str(base / "index"),
-        "LIS_DEBUG": "1",
-        "LIS_DEMO_CORPUS": str(SAMPLE),
-        "LIS_SEARCH_BACKEND": "embedded",
-    }
-    for args in (
-        [str(BIN / "lis"), "db", "upgrade"],
-        [str(BIN / "lis"), "seed", "demo"],
+    env = app_env(base, LIS_DEMO_CORPUS=str(SAMPLE))
+    set_up(
+        env,
+        lis("db", "upgrade"),
+        lis("seed", "demo"),
         [str(BIN / "python"), "-m", "tests.emulation.score_pages.browser_seed"],
-    ):
-        subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    log = (base / "server.log").open("wb")
-    process = subprocess.Popen(
-        [str(BIN / "flask"), "--app", "lis.app", "run", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with served(base, env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def test_an_officer_computes_scores_and_opens_the_facts_of_a_number(
