@@ -85,7 +85,8 @@ class DraftItem(MethodView):
     @blp.arguments(DraftEditSchema(), as_kwargs=False)
     @blp.response(200, DraftSchema)
     def patch(self, data: dict[str, Any], doc_id: str) -> Any:
-        """Edit a draft's metadata; only the fields sent change (audited before/after)."""
+        """Edit a draft's metadata; only the fields sent change (audited before/after). Only
+        admins change `drafting_unit` or `lead_unit` (403 naming the field for others)."""
         with transaction() as session:
             doc = services.get_draft(session, doc_id)
             services.update_draft(session, current_user, doc, data)
@@ -138,7 +139,9 @@ class DraftVersions(MethodView):
     @blp.response(201, DraftSchema)
     def post(self, doc_id: str) -> Any:
         """Add an immutable text version: JSON with `text`, or multipart with `file` (.txt in
-        UTF-8/UTF-16/Windows-1258, or .docx; at most 5 MB). An unchanged text is a 409."""
+        UTF-8/UTF-16/Windows-1258, or .docx; at most 5 MB). An unchanged text is a 409;
+        `version_date` may not be in the future nor before the previous version's. The numbers
+        the text cites become suggested relations, for a person to confirm or dismiss."""
         data, text, source = _version_input()
         with transaction() as session:
             doc = services.get_draft(session, doc_id)

@@ -57,6 +57,12 @@ PROBLEMS = {
     "not text": _l("The file does not contain plain text."),
     "future": _l("The date is in the future."),
     "before previous": _l("The date is before the previous stage event."),
+    "before the previous version": _l("The date is before the date of the previous version."),
+    "admin only": _l("Only an administrator may change this after the draft is created."),
+    "not a verifying body": _l(
+        "The lead verifying unit must be the Ethnic Council or a committee of the National "
+        "Assembly."
+    ),
     "not allowed": _l("The stage machine does not allow this move."),
 }
 

@@ -34,9 +34,17 @@ class DraftEditSchema(Schema):
         metadata={"description": "An outside drafting body, e.g. 'Chính phủ'"},
     )
     drafting_unit = fields.String(
-        allow_none=True, validate=CODE, metadata={"description": "Unit code of an NA drafter"}
+        allow_none=True,
+        validate=CODE,
+        metadata={"description": "Unit code of an NA drafter (only admins may change it)"},
     )
-    lead_unit = fields.String(validate=CODE, metadata={"description": "Lead verifying unit"})
+    lead_unit = fields.String(
+        validate=CODE,
+        metadata={
+            "description": "Lead verifying unit: the Ethnic Council or an NA committee (only "
+            "admins may change it)"
+        },
+    )
     term = fields.String(allow_none=True, validate=validate.Length(min=1, max=8))
     planned_sessions = SESSION_KEYS
     subjects = SUBJECTS
@@ -47,7 +55,9 @@ class DraftCreateSchema(DraftEditSchema):
     kind = fields.String(required=True, validate=validate.OneOf(DRAFT_KINDS))
     title = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     lead_unit = fields.String(
-        required=True, validate=CODE, metadata={"description": "Lead verifying unit"}
+        required=True,
+        validate=CODE,
+        metadata={"description": "Lead verifying unit: the Ethnic Council or an NA committee"},
     )
     adopted_by = fields.String(
         load_default=None,

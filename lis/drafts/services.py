@@ -41,6 +41,7 @@ from lis.errors import Conflict, PermissionDenied, ValidationError
 from lis.people.queries import unit_ids_of_user
 from lis.reference.models import Session as NASession
 from lis.reference.models import Term, Unit
+from lis.relations.services import suggest_from_version
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 2_000_000
@@ -72,6 +73,14 @@ EDITABLE: tuple[str, ...] = (
     "subjects",
     "procedure",
 )
+# Who drafts and who verifies decide whose staff may record the stage acts of the drafting body
+# and of LEAD_VERIFIER (see `actor_unit_ids`): changing them after creation moves those powers
+# to another body, so only an admin may.
+ADMIN_ONLY: tuple[str, ...] = ("drafting_unit", "lead_unit")
+# Bodies that lead the verification (thẩm tra) of a draft: the Ethnic Council and the NA's
+# committees (NA Resolution 178/2025/QH15), never a department, the NA Office or the Standing
+# Committee. Units carry their kind in the reference data, so a new committee qualifies as seeded.
+VERIFYING_KINDS: tuple[str, ...] = ("council", "committee")
 
 
 # --- who may act -------------------------------------------------------------------------------
@@ -115,6 +124,11 @@ def may_edit(session: Session, user: Any, document: Document) -> bool:
         return True
     allowed = {document.drafting_unit_id, document.lead_unit_id} | _unit_ids(session, [OFFICE_UNIT])
     return bool(_acting_units(session, user) & (allowed - {None}))
+
+
+def may_change_units(user: Any) -> bool:
+    """Whether the user may change a draft's drafting or lead unit after creation (ADMIN_ONLY)."""
+    return _is_admin(user)
 
 
 def may_create(session: Session, user: Any) -> bool:
@@ -220,6 +234,12 @@ def _snapshot(doc: Document) -> dict[str, Any]:
     }
 
 
+def snapshot_units(doc: Document) -> dict[str, str | None]:
+    """The codes of the ADMIN_ONLY fields, as an edit form or request would send them."""
+    snapshot = _snapshot(doc)
+    return {name: snapshot[name] for name in ADMIN_ONLY}
+
+
 def _apply(session: Session, doc: Document, data: dict[str, Any], today: dt.date) -> None:
     """Set the editable fields present in `data` (validated: unknown codes are 422)."""
     if "title" in data:
@@ -238,6 +258,12 @@ def _apply(session: Session, doc: Document, data: dict[str, Any], today: dt.date
         doc.drafting_unit, doc.drafting_unit_id = unit, unit.id if unit else None
     if "lead_unit" in data:
         unit = _unit(session, _clean(data["lead_unit"]), "lead_unit", today=today)
+        if unit.kind not in VERIFYING_KINDS:
+            raise ValidationError(
+                f"unit {unit.code} does not verify drafts: the lead verifying unit is the Ethnic "
+                "Council or a committee of the National Assembly",
+                {"lead_unit": "not a verifying body"},
+            )
         doc.lead_unit, doc.lead_unit_id = unit, unit.id
     if "term" in data:
         term = _term(session, _clean(data["term"]))
@@ -385,7 +411,11 @@ def update_draft(
     *,
     today: dt.date | None = None,
 ) -> Document:
-    """Change a draft's metadata (not its kind, stage or text), audited with before/after."""
+    """Change a draft's metadata (not its kind, stage or text), audited with before/after.
+
+    The drafting and lead units may be sent unchanged by anyone who may edit (a form sends every
+    field), but only an admin may change them: see ADMIN_ONLY.
+    """
     _require_draft(doc)
     if not may_edit(session, actor, doc):
         raise PermissionDenied(
@@ -393,6 +423,13 @@ def update_draft(
             {"doc_id": "not your draft"},
         )
     before = _snapshot(doc)
+    if not _is_admin(actor):
+        for name in ADMIN_ONLY:
+            if name in data and _clean(data[name]) != before[name]:
+                raise PermissionDenied(
+                    f"only an administrator may change the {name} of a draft after creation",
+                    {name: "admin only"},
+                )
     _apply(session, doc, {k: v for k, v in data.items() if k in EDITABLE}, today or clock.today())
     session.flush()
     after = _snapshot(doc)
@@ -518,8 +555,20 @@ def add_version(
     text: str,
     version_date: dt.date | None = None,
     source_name: str | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> Version:
-    """An immutable, labelled, dated version parsed into parts; an unchanged text is a 409."""
+    """An immutable, labelled, dated version parsed into parts; an unchanged text is a 409.
+
+    The numbers the text cites are stored as suggested relations in the same transaction, for
+    a person to confirm or dismiss (nothing is linked silently).
+
+    `version_date` (default: the office's today) may not be after today, nor before the date
+    of the draft's latest version: versions are numbered in the order they were written, so the
+    dates must follow that order. It may precede the draft's creation in LIS: the office often
+    records a text (the Government's submitted draft, say) days after it was dated.
+    """
+    today = today or clock.today()
     _require_draft(document)
     if not may_edit(session, actor, document):
         raise PermissionDenied(
@@ -551,11 +600,19 @@ def add_version(
             f"the text is identical to the latest version ({latest.seq}: {latest.label})",
             {"text": "unchanged"},
         )
+    version_date = version_date or today
+    if version_date > today:
+        raise ValidationError("the version date is in the future", {"version_date": "future"})
+    if latest is not None and latest.version_date and version_date < latest.version_date:
+        raise ValidationError(
+            f"the version date is before that of version {latest.seq} ({latest.version_date})",
+            {"version_date": "before the previous version"},
+        )
     version = Version(
         document_id=document.id,
         seq=(latest.seq if latest else 0) + 1,
         label=label,
-        version_date=version_date or clock.today(),
+        version_date=version_date,
         source=(source_name or "")[:500] or None,
         text_kind="draft",
         text=text,
@@ -581,6 +638,7 @@ def add_version(
             "chars": len(text),
         },
     )
+    suggest_from_version(session, version, actor)
     return version
 
 

@@ -59,9 +59,14 @@ def unit_name(unit: Unit | None) -> str:
     return unit.name_en if current_language() == "en" else unit.name
 
 
-def _unit_pairs(session: Session, blank: str | None) -> list[tuple[str, str]]:
+def _unit_pairs(
+    session: Session, blank: str | None, kinds: tuple[str, ...] | None = None
+) -> list[tuple[str, str]]:
     today = clock.today()
-    units = [u for u in session.scalars(select(Unit).order_by(Unit.code)) if u.active_on(today)]
+    stmt = select(Unit).order_by(Unit.code)
+    if kinds is not None:
+        stmt = stmt.where(Unit.kind.in_(kinds))
+    units = [u for u in session.scalars(stmt) if u.active_on(today)]
     out = [("", blank)] if blank is not None else []
     return out + [(u.code, f"{u.code} · {unit_name(u)}") for u in units]
 
@@ -76,7 +81,7 @@ def _fill_choices(session: Session, form: DraftForm) -> None:
     form.drafting_unit.choices = options(
         _unit_pairs(session, _("— none (an outside body drafts) —"))
     )
-    form.lead_unit.choices = options(_unit_pairs(session, ""))
+    form.lead_unit.choices = options(_unit_pairs(session, "", services.VERIFYING_KINDS))
     terms = list(session.scalars(select(Term).order_by(Term.number.desc())))
     form.term.choices = options([(t.code, t.code) for t in terms])
     sessions = session.scalars(
@@ -191,14 +196,23 @@ def edit(doc_id: str) -> Any:
             },
         )
     _fill_choices(session, form)
+    fixed = () if services.may_change_units(current_user) else services.ADMIN_ONLY
+    current = services.snapshot_units(doc)
+    for name in fixed:  # shown, but a disabled field is not sent: the value cannot change here
+        form[name].render_kw = {**(form[name].render_kw or {}), "disabled": True}
+        form[name].description = PROBLEMS["admin only"]
+        if request.method == "POST" and name not in request.form:
+            form[name].data = current[name] or ""
     problems: list[str] = []
     status = 200
     if form.validate_on_submit():
+        data = _form_data(form)
+        for name in fixed:
+            if name not in request.form:
+                del data[name]
         try:
             with transaction() as tx:
-                services.update_draft(
-                    tx, current_user, services.get_draft(tx, doc_id), _form_data(form)
-                )
+                services.update_draft(tx, current_user, services.get_draft(tx, doc_id), data)
             flash(_("The draft has been saved."), "info")
             return redirect(url_for("web.document", doc_id=doc_id))
         except DomainError as exc:

@@ -83,7 +83,7 @@ def test_patch_per_role(role: str, client: FlaskClient, token_for: Any, draft_id
 
 
 def test_patch_errors(client: FlaskClient, token_for: Any, draft_id: str) -> None:
-    headers = auth(token_for("staff", unit="UB-PLTP-V"))
+    headers = auth(token_for("admin"))
     bad = client.patch(f"/api/v1/drafts/{draft_id}", json={"lead_unit": "NOPE"}, headers=headers)
     assert bad.status_code == 422 and "lead_unit" in bad.get_json()["error"]["fields"]
     other = auth(token_for("staff", unit="UB-VHXH-V"))
@@ -222,3 +222,71 @@ def test_stage_machines_for_every_role(role: str, client: FlaskClient, token_for
 def test_anonymous_is_refused(client: FlaskClient) -> None:
     assert client.get("/api/v1/drafts").status_code == 401
     assert client.post("/api/v1/drafts", json=DRAFT).status_code == 401
+
+
+@pytest.mark.parametrize("field", ["lead_unit", "drafting_unit"])
+def test_only_admins_patch_the_units(
+    client: FlaskClient, token_for: Any, draft_id: str, field: str, db_session: Any
+) -> None:
+    url = f"/api/v1/drafts/{draft_id}"
+    staff = auth(token_for("staff", unit="UB-PLTP-V"))
+    admin = auth(token_for("admin"))
+    db_session.commit()  # the users outlive the refused request's rollback
+    refused = client.patch(url, json={field: "UB-VHXH", "title": "Mới"}, headers=staff)
+    assert refused.status_code == 403, refused.get_json()
+    assert refused.get_json()["error"]["fields"] == {field: "admin only"}
+    unchanged = client.get(url, headers=staff).get_json()
+    assert unchanged["title"] == DRAFT["title"] and unchanged["lead_unit"]["code"] == "UB-PLTP"
+    same = client.patch(url, json={"lead_unit": "UB-PLTP", "title": "Mới"}, headers=staff)
+    assert same.status_code == 200, same.get_json()
+    assert same.get_json()["title"] == "Mới"
+    done = client.patch(url, json={field: "UB-VHXH"}, headers=admin)
+    assert done.status_code == 200, done.get_json()
+    assert (done.get_json()[field] or {}).get("code") == "UB-VHXH"
+
+
+def test_the_lead_unit_must_verify(
+    client: FlaskClient, token_for: Any, draft_id: str, db_session: Any
+) -> None:
+    admin = auth(token_for("admin"))
+    db_session.commit()  # the user outlives the refused requests' rollbacks
+    for code in ("UB-PLTP-V", "VPQH-TH", "UBTVQH"):
+        created = client.post("/api/v1/drafts", json={**DRAFT, "lead_unit": code}, headers=admin)
+        assert created.status_code == 422, created.get_json()
+        assert created.get_json()["error"]["fields"] == {"lead_unit": "not a verifying body"}
+        patched = client.patch(
+            f"/api/v1/drafts/{draft_id}", json={"lead_unit": code}, headers=admin
+        )
+        assert patched.status_code == 422
+        assert "lead_unit" in patched.get_json()["error"]["fields"]
+    ethnic = client.post("/api/v1/drafts", json={**DRAFT, "lead_unit": "HDDT"}, headers=admin)
+    assert ethnic.status_code == 201 and ethnic.get_json()["lead_unit"]["code"] == "HDDT"
+
+
+def test_version_dates(client: FlaskClient, token_for: Any, draft_id: str, db_session: Any) -> None:
+    import datetime as dt
+
+    from lis.clock import today
+
+    headers = auth(token_for("staff", unit="UB-PLTP-V"))
+    db_session.commit()  # the user outlives the refused requests' rollbacks
+    url = f"/api/v1/drafts/{draft_id}/versions"
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    future = client.post(
+        url, json={"label": "1", "text": V1, "version_date": tomorrow}, headers=headers
+    )
+    assert future.status_code == 422
+    assert future.get_json()["error"]["fields"] == {"version_date": "future"}
+    first = client.post(
+        url, json={"label": "1", "text": V1, "version_date": "2025-09-01"}, headers=headers
+    )
+    assert first.status_code == 201
+    older = client.post(
+        url, json={"label": "2", "text": V2, "version_date": "2025-08-01"}, headers=headers
+    )
+    assert older.status_code == 422
+    assert older.get_json()["error"]["fields"] == {"version_date": "before the previous version"}
+    assert [
+        v["seq"]
+        for v in client.get(f"/api/v1/drafts/{draft_id}", headers=headers).get_json()["versions"]
+    ] == [1]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lis.demo import ensure_demo_users
 from lis.documents.models import Document, VersionPart
 from lis.drafts.demo import ensure_demo_drafts
+from lis.relations.models import Relation
 
 
 def test_demo_drafts_are_idempotent(db_session: Any) -> None:
@@ -32,6 +33,12 @@ def test_demo_drafts_are_idempotent(db_session: Any) -> None:
     assert "Xử phạt trên môi trường điện tử" in headings[1]
     assert headings[0]["Nguyên tắc xử lý vi phạm hành chính"] == "4"
     assert headings[1]["Nguyên tắc xử lý vi phạm hành chính"] == "3"
+    # The numbers the versions cite wait, as suggestions, for a person to decide on them.
+    suggested = db_session.scalars(select(Relation).where(Relation.source_id == law.id)).all()
+    assert {(r.cited_key, r.kind, r.state, r.version_id) for r in suggested} == {
+        ("203/2025/qh15", "basis", "suggested", v1.id),
+        ("15/2012/qh13", "amends", "suggested", v1.id),
+    }
 
 
 def test_seed_demo_command_adds_the_drafts(app: Any, db_session: Any) -> None:

@@ -178,3 +178,58 @@ def test_imported_document_shows_its_record(
     assert not shown.find("form", cls="stage-form")
     assert client.get(f"/drafts/{doc.external_id}/edit").status_code == 404
     assert services.allowed_transitions(db_session, None, doc) == []
+
+
+def test_only_admins_change_the_units_on_the_edit_page(
+    client: FlaskClient, login: Any, make_member: Any, db_session: Any
+) -> None:
+    staff = login("staff", unit="UB-PLTP-V")
+    doc_id = new_draft(client)
+    form = page(client.get(f"/drafts/{doc_id}/edit"))
+    for name in ("drafting_unit", "lead_unit"):
+        assert "disabled" in form.one("select", name=name).attrs
+    lead = form.one("select", name="lead_unit")
+    assert form.one("option", selected="", within=lead)["value"] == "UB-PLTP"
+    # The browser leaves the disabled fields out: the rest is saved, the units stay.
+    sent = {k: v for k, v in FORM.items() if k not in ("drafting_unit", "lead_unit")}
+    saved = client.post(f"/drafts/{doc_id}/edit", data={**sent, "title": "Tên mới"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    # A forged form that sends another lead unit is refused, and nothing changes.
+    forged = page(
+        client.post(f"/drafts/{doc_id}/edit", data={**FORM, "title": "X", "lead_unit": "UB-VHXH"}),
+        403,
+    )
+    assert forged.find("select", name="lead_unit", **{"aria-invalid": "true"})
+    doc = services.get_draft(db_session, doc_id)
+    db_session.refresh(doc)
+    assert (doc.title, doc.lead_unit.code) == ("Tên mới", "UB-PLTP")
+    assert staff.id
+    client.post("/logout")
+    login(user=make_member("admin", unit="UB-VHXH-V"))
+    form = page(client.get(f"/drafts/{doc_id}/edit"))
+    assert "disabled" not in form.one("select", name="lead_unit").attrs
+    moved = client.post(f"/drafts/{doc_id}/edit", data={**FORM, "lead_unit": "UB-VHXH"})
+    assert moved.status_code == 302
+    db_session.refresh(doc)
+    assert doc.lead_unit.code == "UB-VHXH"
+
+
+def test_the_lead_unit_list_offers_only_verifying_bodies(client: FlaskClient, login: Any) -> None:
+    login("admin")
+    form = page(client.get("/drafts/new"))
+    offered = {o["value"] for o in form.find("option", within=form.one("select", name="lead_unit"))}
+    assert {"HDDT", "UB-PLTP", "UB-KTTC", "UB-DNGS"} <= offered
+    assert not offered & {"UB-PLTP-V", "VPQH", "VPQH-TH", "UBTVQH", "QH", "UB-PL"}
+    refused = page(client.post("/drafts/new", data={**FORM, "lead_unit": "VPQH-TH"}), 422)
+    assert refused.find("select", name="lead_unit", **{"aria-invalid": "true"})
+
+
+def test_a_future_version_date_is_shown_on_its_field(client: FlaskClient, login: Any) -> None:
+    import datetime as dt
+
+    login("staff", unit="UB-PLTP-V")
+    doc_id = new_draft(client)
+    url = f"/drafts/{doc_id}/versions/new"
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    bad = page(client.post(url, data={"label": "x", "text": V1, "version_date": tomorrow}), 422)
+    assert bad.find("input", name="version_date", **{"aria-invalid": "true"})

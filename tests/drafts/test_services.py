@@ -13,6 +13,7 @@ from lis.documents.models import Document, VersionPart
 from lis.drafts import services
 from lis.drafts.models import StageEvent
 from lis.errors import Conflict, PermissionDenied, ValidationError
+from lis.relations.models import Relation
 from tests.drafts.helpers import DRAFT, V1, V2, docx_bytes, to_cp1258
 from tests.factories import unit_by_code
 
@@ -269,5 +270,168 @@ def test_update_draft(db_session: Any, staff: Any, draft: Document, make_member:
     with pytest.raises(PermissionDenied):
         services.update_draft(db_session, make_member("staff", unit="UB-VHXH-V"), draft, {})
     with pytest.raises(ValidationError):
-        services.update_draft(db_session, staff, draft, {"lead_unit": "NOPE"})
+        services.update_draft(db_session, make_member("admin"), draft, {"lead_unit": "NOPE"})
     assert unit_by_code("UB-PLTP").id == draft.lead_unit_id
+
+
+# --- who may change the drafting and lead units ------------------------------------------------
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("lead_unit", "UB-VHXH"),  # hand verification (LEAD_VERIFIER's acts) to another body
+        ("drafting_unit", "UB-PLTP"),  # take over the Government's acts (SUBMITTER)
+        ("drafting_unit", "UB-KTTC"),
+    ],
+)
+def test_only_admins_change_the_units(
+    db_session: Any, staff: Any, draft: Document, make_member: Any, field: str, value: str
+) -> None:
+    before = services.snapshot_units(draft)
+    for editor in (staff, make_member("head", unit="UB-PLTP-V"), make_member("staff", "VPQH-TH")):
+        with pytest.raises(PermissionDenied) as err:
+            services.update_draft(db_session, editor, draft, {"title": "Đổi", field: value})
+        assert err.value.fields == {field: "admin only"}
+        assert services.snapshot_units(draft) == before and draft.title == DRAFT["title"]
+    assert [a for a, _ in audit(db_session, draft)] == ["create"]
+    # Sent unchanged (as a form sends every field), the units are no obstacle.
+    services.update_draft(db_session, staff, draft, {**before, "title": "Đổi"})
+    assert draft.title == "Đổi"
+    admin = make_member("admin", unit="UB-VHXH-V")
+    services.update_draft(db_session, admin, draft, {field: value})
+    assert services.snapshot_units(draft)[field] == value
+    row = db_session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_id == draft.external_id, AuditEvent.action == "update")
+        .order_by(AuditEvent.id.desc())
+    ).first()
+    assert (row.actor_email, row.before, row.after) == (
+        admin.email, {field: before[field]}, {field: value},
+    )  # fmt: skip
+
+
+def test_the_lead_unit_decides_who_verifies(
+    db_session: Any, draft: Document, make_member: Any
+) -> None:
+    """What the rule protects: whoever holds lead_unit records LEAD_VERIFIER's acts."""
+    admin = make_member("admin")
+    for stage in ("S_DRAFTING", "S_APPRAISAL", "S_SUBMITTED"):
+        services.move_stage(db_session, admin, draft, stage, today=TODAY)
+    outsider = make_member("staff", unit="UB-VHXH-V")
+    assert not services.allowed_transitions(db_session, outsider, draft)
+    services.update_draft(db_session, admin, draft, {"lead_unit": "UB-VHXH"})
+    assert "S_VERIFY" in [
+        t.to_stage for t in services.allowed_transitions(db_session, outsider, draft)
+    ]
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["UB-PLTP-V", "HDDT-V", "VPQH", "VPQH-TH", "UBTVQH", "QH", "HDKH-UBTVQH", "VPQH-CQT"],
+)
+def test_the_lead_unit_is_the_council_or_a_committee(
+    db_session: Any, staff: Any, make_member: Any, code: str
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        services.create_draft(db_session, staff, {**DRAFT, "lead_unit": code}, today=TODAY)
+    assert err.value.fields == {"lead_unit": "not a verifying body"}
+    doc = services.create_draft(db_session, staff, dict(DRAFT), today=TODAY)
+    with pytest.raises(ValidationError) as err:
+        services.update_draft(db_session, make_member("admin"), doc, {"lead_unit": code})
+    assert err.value.fields == {"lead_unit": "not a verifying body"}
+    assert doc.lead_unit.code == "UB-PLTP"
+
+
+@pytest.mark.parametrize("code", ["HDDT", "UB-KHCNMT", "UB-DNGS"])
+def test_the_council_and_committees_lead(db_session: Any, make_member: Any, code: str) -> None:
+    admin = make_member("admin")
+    doc = services.create_draft(db_session, admin, {**DRAFT, "lead_unit": code}, today=TODAY)
+    assert doc.lead_unit.kind in services.VERIFYING_KINDS and doc.lead_unit.code == code
+
+
+# --- version dates -----------------------------------------------------------------------------
+def test_version_dates_are_not_in_the_future_nor_out_of_order(
+    db_session: Any, staff: Any, draft: Document
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        services.add_version(
+            db_session, staff, draft, "Sau", V1, TODAY + dt.timedelta(days=1), today=TODAY
+        )
+    assert err.value.fields == {"version_date": "future"}
+    # Older than the draft's record is fine: the office records texts dated before it.
+    v1 = services.add_version(db_session, staff, draft, "1", V1, dt.date(2025, 9, 1), today=TODAY)
+    with pytest.raises(ValidationError) as err:
+        services.add_version(db_session, staff, draft, "2", V2, dt.date(2025, 8, 31), today=TODAY)
+    assert err.value.fields == {"version_date": "before the previous version"}
+    assert "2025-09-01" in err.value.message
+    v2 = services.add_version(db_session, staff, draft, "2", V2, v1.version_date, today=TODAY)
+    v3 = services.add_version(db_session, staff, draft, "3", V1, None, today=TODAY)
+    assert (v2.seq, v3.seq, v3.version_date) == (2, 3, TODAY)
+    assert [a for a, _ in audit(db_session, draft)] == ["create", *["add_version"] * 3]
+
+
+def test_the_default_version_date_is_the_office_day(
+    db_session: Any, staff: Any, draft: Document
+) -> None:
+    from lis import clock
+
+    assert services.add_version(db_session, staff, draft, "1", V1).version_date == clock.today()
+    with pytest.raises(ValidationError) as err:
+        services.add_version(db_session, staff, draft, "2", V2, clock.today() + dt.timedelta(1))
+    assert "version_date" in err.value.fields
+
+
+# --- relations suggested from a new version ----------------------------------------------------
+CITING_TEXT = """LUẬT
+SỬA ĐỔI, BỔ SUNG MỘT SỐ ĐIỀU CỦA LUẬT THỬ NGHIỆM
+
+Căn cứ Hiến pháp đã được sửa đổi, bổ sung một số điều theo Nghị quyết số 203/2025/QH15;
+
+Điều 1. Phạm vi điều chỉnh
+Luật này sửa đổi, bổ sung một số điều của Luật Tổ chức Quốc hội số 57/2014/QH13.
+
+Điều 2. Hiệu lực thi hành
+Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026 và thay thế Luật số 12/2010/QH12.
+"""
+
+
+def relations(session: Any, doc: Document) -> list[tuple[str, str, str, int | None]]:
+    rows = session.scalars(
+        select(Relation).where(Relation.source_id == doc.id).order_by(Relation.id)
+    )
+    return [(r.cited_key, r.kind, r.state, r.version_id) for r in rows]
+
+
+def test_a_new_version_suggests_the_numbers_it_cites(
+    db_session: Any, staff: Any, draft: Document
+) -> None:
+    v1 = services.add_version(db_session, staff, draft, "1", V1, TODAY, today=TODAY)
+    assert relations(db_session, draft) == []  # V1 cites no number
+    v2 = services.add_version(db_session, staff, draft, "2", CITING_TEXT, TODAY, today=TODAY)
+    assert v2.seq == v1.seq + 1
+    assert relations(db_session, draft) == [
+        ("203/2025/qh15", "basis", "suggested", v2.id),
+        ("57/2014/qh13", "amends", "suggested", v2.id),
+        ("12/2010/qh12", "replaces", "suggested", v2.id),
+    ]
+    rows = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "relation", AuditEvent.action == "suggest")
+    ).all()
+    mine = [r for r in rows if r.after["source_id"] == draft.id]
+    assert len(mine) == 3 and {r.actor_email for r in mine} == {staff.email}
+    # A later version citing the same numbers suggests nothing twice.
+    services.add_version(db_session, staff, draft, "3", CITING_TEXT + "\nĐiều 3. Mới", TODAY)
+    assert len(relations(db_session, draft)) == 3
+
+
+def test_a_cited_document_in_the_database_is_the_target(
+    db_session: Any, staff: Any, draft: Document
+) -> None:
+    cited = db_session.scalar(
+        select(Document).where(Document.origin == "imported", Document.number_key.like("%/qh%"))
+    )
+    if cited is None:
+        pytest.skip("no corpus sample")
+    text = f"{V1}\nĐiều 5. Bãi bỏ\nBãi bỏ Luật số {cited.number}.\n"
+    version = services.add_version(db_session, staff, draft, "1", text, TODAY, today=TODAY)
+    (relation,) = db_session.scalars(select(Relation).where(Relation.version_id == version.id))
+    assert (relation.target_id, relation.kind, relation.state) == (cited.id, "repeals", "suggested")
