@@ -17,8 +17,14 @@ citation, and why:
   sửa đổi, bổ sung …`` is still a basis).  Otherwise the cue nearest before the number wins:
   *bãi bỏ* → repeals, *thay thế* → replaces, *sửa đổi* / *bổ sung* → amends, *hướng dẫn* /
   *quy định chi tiết* → guides, *căn cứ* → basis; ``… số X hết hiệu lực`` or ``… số X bị bãi
-  bỏ`` after the number → repeals.  ``đã được sửa đổi, bổ sung theo Luật số X`` tells the
-  history of another law, not what this text does, so it is no cue.
+  bỏ`` after the number → repeals, ``… số X được (bị) thay thế`` → replaces.  ``đã được sửa
+  đổi, bổ sung theo Luật số X`` tells the history of another law, not what this text does, so
+  it is no cue.  *Thay thế cụm từ* (or *từ* "…") replaces words inside the cited text: that
+  amends it, it does not replace the document.
+* **A cue that opens a cited document's name is weaker than the clause's verb.**  In ``thay
+  thế Luật sửa đổi, bổ sung một số điều của Luật … số X`` the words *sửa đổi, bổ sung* follow
+  the kind word *Luật*: they are the name of X, and the text replaces X.  Such a cue counts
+  only when the clause has no other (``Quốc hội ban hành Luật sửa đổi, bổ sung … số X``).
 * **With no cue, basis.**  Most other citations are references ("theo quy định tại Thông tư
   số …"): the text relies on the cited document, which is the weakest of the five kinds.  A
   suggestion is never a link until a person confirms it, and the person can correct the kind.
@@ -66,6 +72,8 @@ _THIS_TEXT = re.compile(r"\bnay\b")
 _AMPERSAND_TAIL = re.compile(r"&[^\W\d_]+(?:-[^\W_]+)*")
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("repeals", re.compile(r"\bbai bo\b|\bhet hieu luc\b")),
+    # Before "replaces": at the same position the first kind listed wins.
+    ("amends", re.compile(r"\bthay the\s+(?:cac\s+)?(?:cum\s+tu\b|tu\s*[\"'“”‘’«])")),
     ("replaces", re.compile(r"\bthay the\b")),
     ("amends", re.compile(r"\bsua doi\b|\bbo sung\b")),
     ("guides", re.compile(r"\bhuong dan\b|\bquy dinh chi tiet\b")),
@@ -73,6 +81,12 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _BASIS_OPENING = re.compile(r"^\W*can cu\b")
 _REPEALED_AFTER = re.compile(r"\bhet hieu luc\b|\b(?:bi|duoc)\s+bai bo\b")
+_REPLACED_AFTER = re.compile(r"\b(?:bi|duoc)\s+thay the\b")
+# A cue right after a kind word is the start of a cited document's name ("Luật sửa đổi, bổ
+# sung một số điều của …", "Nghị định quy định chi tiết …"), not this text's act.
+_NAMED_CUE = re.compile(
+    rf"\b{_KIND_WORD}\s+(?P<cue>sua doi|bo sung|thay the|bai bo|huong dan|quy dinh chi tiet)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,17 +134,33 @@ def infer_kind(before: str, after: str = "", cited_before: tuple[int, ...] = ())
     folded = _NOT_AN_ACT.sub(_blank, fold(before))
     if _BASIS_OPENING.match(folded):
         return "basis"
-    if _REPEALED_AFTER.search(fold(after)):
+    folded_after = fold(after)
+    if _REPEALED_AFTER.search(folded_after):
         return "repeals"
+    if _REPLACED_AFTER.search(folded_after):
+        return "replaces"
+    # Where names open with a cue: "sửa đổi, bổ sung" after "Luật" is one name, so a second cue
+    # word joined to the first by a comma or "và" belongs to it too.
+    named: list[tuple[int, int]] = []
+    for match in _NAMED_CUE.finditer(folded):
+        start, end = match.span("cue")
+        joined = re.match(r"(?:\s*,\s*|\s+va\s+)(?:sua doi|bo sung)\b", folded[end:])
+        named.append((start, end + joined.end() if joined else end))
     best, best_at, described_at = "basis", -1, -1
+    title, title_at = "basis", -1
     for kind, cue in _CUES:
         for match in cue.finditer(folded):
             at = match.start()
             earlier = [end for end in cited_before if end <= at]
             if earlier and not _THIS_TEXT.search(folded, max(earlier), at):
                 described_at = max(described_at, at)
+            elif any(start <= at < end for start, end in named):
+                if at > title_at:
+                    title, title_at = kind, at
             elif at > best_at:
                 best, best_at = kind, at
+    if best_at < 0 and title_at > described_at:
+        return title
     # "… bãi bỏ Thông tư X quy định chi tiết Nghị định Y": Y is part of X's description.
     return "basis" if described_at > best_at else best
 

@@ -221,3 +221,70 @@ def test_real_texts_never_cite_themselves_and_find_many(sample: dict[str, dict[s
         assert all(c.number.lower() != own for c in citations), doc["id"]
         total += len(citations)
     assert total > 300
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Replacing: the act of the text, whatever the cited law's name says.
+        ("Luật này thay thế Luật số 12/2010/QH12.", {"12/2010/qh12": "replaces"}),
+        (
+            "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026 và thay thế Luật Đất đai "
+            "số 45/2013/QH13.",
+            {"45/2013/qh13": "replaces"},
+        ),
+        (
+            "Luật này thay thế Luật sửa đổi, bổ sung một số điều của Luật Xử lý vi phạm hành "
+            "chính số 67/2020/QH14.",
+            {"67/2020/qh14": "replaces"},
+        ),
+        (
+            "Luật Thanh niên số 53/2005/QH11 được thay thế bởi Luật này.",
+            {"53/2005/qh11": "replaces"},
+        ),
+        # Repealing a law whose name starts with "sửa đổi, bổ sung".
+        (
+            "Bãi bỏ Luật sửa đổi, bổ sung một số điều của Luật Thuế thu nhập doanh nghiệp số "
+            "32/2013/QH13.",
+            {"32/2013/qh13": "repeals"},
+        ),
+        # Amending: the usual scope article, the enacting formula, and replaced words.
+        (
+            "Luật này sửa đổi, bổ sung một số điều của Luật Tổ chức Quốc hội số 57/2014/QH13.",
+            {"57/2014/qh13": "amends"},
+        ),
+        (
+            "Quốc hội ban hành Luật sửa đổi, bổ sung một số điều của Luật Xử lý vi phạm hành "
+            "chính số 15/2012/QH13.",
+            {"15/2012/qh13": "amends"},
+        ),
+        (
+            "Thay thế cụm từ “Bộ Kế hoạch và Đầu tư” bằng cụm từ “Bộ Tài chính” tại khoản 2 "
+            "Điều 5 của Luật Đầu tư số 61/2020/QH14.",
+            {"61/2020/qh14": "amends"},
+        ),
+        # Guiding, and the basis that a preamble names.
+        (
+            "Nghị định này quy định chi tiết một số điều và biện pháp thi hành Luật Xử lý vi phạm "
+            "hành chính số 15/2012/QH13.",
+            {"15/2012/qh13": "guides"},
+        ),
+        (
+            "Thông tư này hướng dẫn thi hành Nghị định số 81/2013/NĐ-CP.",
+            {"81/2013/nd-cp": "guides"},
+        ),
+        (
+            "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Đầu tư số 03/2022/QH15;",
+            {"03/2022/qh15": "basis"},
+        ),
+        (
+            "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam đã được sửa đổi, bổ sung "
+            "một số điều theo Nghị quyết số 203/2025/QH15;",
+            {"203/2025/qh15": "basis"},
+        ),
+    ],
+)
+def test_the_clause_verb_wins_over_words_of_a_cited_name(
+    text: str, expected: dict[str, str]
+) -> None:
+    assert {c.key: c.kind for c in find_citations(text)} == expected
