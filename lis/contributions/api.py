@@ -272,7 +272,9 @@ class ExportCsv(MethodView):
     def get(self, data: dict[str, Any]) -> Response:
         """My own record as CSV (UTF-8 with a BOM, for Excel), filtered by year and state."""
         payload = exports.to_csv(_own_rows(data))
-        return _attachment(payload, exports.CSV_MIMETYPE, exports.filename(data["year"], "csv"))
+        return _attachment(
+            payload, exports.CSV_MIMETYPE, exports.filename(data["year"], "csv", data["state"])
+        )
 
 
 @blp.route("/contributions/export.xlsx")
@@ -284,4 +286,6 @@ class ExportXlsx(MethodView):
     def get(self, data: dict[str, Any]) -> Response:
         """My own record as XLSX: the contributions, and their totals by year and state."""
         payload = exports.to_xlsx(_own_rows(data))
-        return _attachment(payload, exports.XLSX_MIMETYPE, exports.filename(data["year"], "xlsx"))
+        return _attachment(
+            payload, exports.XLSX_MIMETYPE, exports.filename(data["year"], "xlsx", data["state"])
+        )

@@ -150,6 +150,7 @@ def to_xlsx(rows: Sequence[Contribution]) -> bytes:
     return out.getvalue()
 
 
-def filename(year: int | None, ext: str) -> str:
-    """An ASCII file name (browsers still mangle others): contributions-2026.xlsx."""
-    return f"contributions-{year}.{ext}" if year else f"contributions.{ext}"
+def filename(year: int | None, ext: str, state: str | None = None) -> str:
+    """An ASCII file name (browsers still mangle others): contributions-2026-verified.xlsx."""
+    parts = ["contributions", *([str(year)] if year else []), *([state] if state else [])]
+    return f"{'-'.join(parts)}.{ext}"

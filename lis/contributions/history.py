@@ -2,10 +2,12 @@
 
 Heads bring in the work their units did before LIS existed, from the spreadsheets they kept.
 Every row goes through :func:`lis.contributions.services.log_contribution` (with source
-"imported"), so an imported contribution meets exactly the rules a logged one does: the head
-may only import for people of their unit and sub-units, the person must belong to the unit,
-dates must be sane for the draft, and so on. Imported rows are "submitted": heads verify them
-as usual.
+"imported"), so an imported contribution meets the rules a logged one does: the head may only
+import for people of their unit and sub-units, the person must belong to the unit, dates must
+be sane for the document, and so on. Being past work, a row may concern an act enacted before
+LIS (found by its id or number like a draft), and its dates are judged against the document's
+own dates rather than the day its LIS record was made (see ``services._since``). Imported rows
+are "submitted": heads verify them as usual.
 
 Why it works the way it does:
 
@@ -90,7 +92,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 # Fields the logging service may name that are not columns, mapped to the column to correct.
-_FIELD_COLUMN = {"person_id": "person", "assignment": "document", "Idempotency-Key": "row"}
+_FIELD_COLUMN = {"person_id": "person", "assignment_id": "document", "Idempotency-Key": "row"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 _ARTICLE = re.compile(r"^(?:dieu)?[\s\-]*(\d{1,4}[a-z]?)$")
 _PATH = re.compile(r"^dieu-\d{1,4}[a-z]?(?:/[a-z0-9\-~]+)*$")
@@ -369,25 +371,22 @@ class _Lookups:
         found = self.session.scalar(
             select(Document.external_id).where(Document.external_id == text)
         )
-        if found is None:
+        key = number_key(text)[:120]
+        if found is None and key:
+            # Drafts and enacted acts alike: past advice was often on a law since passed.
             ids = list(
                 self.session.scalars(
-                    select(Document.external_id)
-                    .where(
-                        Document.number_key == number_key(text)[:120],
-                        Document.origin == "draft",
-                    )
-                    .limit(2)
+                    select(Document.external_id).where(Document.number_key == key).limit(2)
                 )
             )
             if len(ids) > 1:
                 raise ValidationError(
-                    f"several documents have the number {text[:60]}; use the draft's id",
+                    f"several documents have the number {text[:60]}; use the document's id",
                     {"document": "ambiguous number"},
                 )
-            if not ids:
-                raise ValidationError(f"no draft {text[:60]!r}", {"document": "unknown"})
-            found = ids[0]
+            found = ids[0] if ids else None
+        if found is None:
+            raise ValidationError(f"no draft or act {text[:60]!r}", {"document": "unknown"})
         self.documents[text] = found
         return found
 

@@ -400,13 +400,14 @@ def record_outcome(
 ) -> Contribution:
     """Record whether a verified contribution's advice was taken up in a later version of the
     draft: one after the version the advice concerns, or (none named) one dated on or after the
-    delivery. A version that does not exist or is not later is a 422 naming `outcome_version`."""
+    delivery. A version that does not exist or is not later is a 422 naming `version`, the
+    request's name for it (API and form alike)."""
     c = _for_review(session, actor, contribution_id)
     _require_state(c, "verified")
     if outcome not in OUTCOMES:
         raise ValidationError("unknown outcome", {"outcome": f"one of {', '.join(OUTCOMES)}"})
     if isinstance(outcome_version_seq, bool) or not isinstance(outcome_version_seq, int):
-        raise ValidationError("the version is a number", {"outcome_version": "must be a number"})
+        raise ValidationError("the version is a number", {"version": "must be a number"})
     version = None
     if 0 < outcome_version_seq <= MAX_ID:
         version = session.scalar(
@@ -417,7 +418,7 @@ def record_outcome(
     if version is None:
         raise ValidationError(
             f"the draft has no version {outcome_version_seq}",
-            {"outcome_version": "no such version of this draft"},
+            {"version": "no such version of this draft"},
         )
     if not _is_later(version, c):
         problem = (
@@ -425,7 +426,7 @@ def record_outcome(
             if c.version is not None
             else "must be dated on or after the delivery"
         )
-        raise ValidationError(f"version {version.seq} {problem}", {"outcome_version": problem})
+        raise ValidationError(f"version {version.seq} {problem}", {"version": problem})
     names = ("outcome", "outcome_version_id", "outcome_by_id", "outcome_at")
     before = _snapshot(c, *names)
     c.outcome = outcome

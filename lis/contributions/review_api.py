@@ -153,7 +153,7 @@ class Outcome(MethodView):
     def post(self, data: dict[str, Any], contribution_id: int) -> Contribution:
         """Record whether a verified contribution's advice was taken up (`outcome`) in a later
         `version` of the draft (its seq); a version that is missing or not later is a 422
-        naming `outcome_version`."""
+        naming `version`."""
         with transaction() as session:
             review.record_outcome(
                 session, current_user, contribution_id, data["outcome"], data["version"]

@@ -53,7 +53,6 @@ FIELD_MESSAGES = {
     "major_errors": _l("Give a whole number from 0 to 100."),
     "comment": _l("The comment is too long."),
     "outcome": _l("Choose an outcome."),
-    "outcome_version": _l("Choose a later version of the draft than the one the advice concerns."),
     "version": _l("Choose a later version of the draft than the one the advice concerns."),
 }
 

@@ -27,6 +27,9 @@ MAX_ARTICLES = 500
 MAX_ARTICLE_PATH = 200
 MAX_IDEMPOTENCY_KEY = 100
 MAX_DUE_YEARS = 5
+# An act enacted outside LIS has no record of its drafting: advice on it is taken up to this
+# many years (one NA term) before its issue; an earlier date is taken for a typo.
+MAX_DRAFTING_YEARS = 5
 MAX_ID = 2**31 - 1
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Visible ASCII only: a key travels in an HTTP header and is compared byte for byte.
@@ -175,9 +178,11 @@ def check_delivered(delivered: dt.date, draft_since: dt.date, today: dt.date) ->
         )
 
 
-def check_due(due: dt.date | None, draft_since: dt.date) -> None:
-    """Not before the draft existed, and at most MAX_DUE_YEARS after it: a typo'd year (2062)
-    would otherwise make the work look on time forever."""
+def check_due(due: dt.date | None, draft_since: dt.date, recorded: dt.date | None = None) -> None:
+    """Not before the draft existed, and at most MAX_DUE_YEARS after it was recorded in LIS
+    (`recorded`, default `draft_since`): a typo'd year (2062) would otherwise make the work
+    look on time forever. Historical work has an earlier `draft_since` than its record's date,
+    and the upper bound must not shrink with it."""
     if due is None:
         return
     if due < draft_since:
@@ -185,7 +190,7 @@ def check_due(due: dt.date | None, draft_since: dt.date) -> None:
             f"the due date is before the draft existed ({draft_since.isoformat()})",
             {"due_date": f"before the draft existed ({draft_since.isoformat()})"},
         )
-    if due > years_after(draft_since, MAX_DUE_YEARS):
+    if due > years_after(recorded or draft_since, MAX_DUE_YEARS):
         raise ValidationError(
             f"the due date is more than {MAX_DUE_YEARS} years after the draft was created",
             {"due_date": f"more than {MAX_DUE_YEARS} years after the draft"},

@@ -5,7 +5,8 @@ Who may do what:
 - log: staff and heads log their own work; a head may log for the people of their unit and the
   units under it; an administrator for anyone (the historical import relies on it). The person
   must belong to the unit the work is logged for (their unit or one above it: a committee's
-  department works for the committee).
+  department works for the committee). The assignment it answers, if any, must be given to
+  that person or to one of those units.
 - edit and withdraw: the author (who logged it, or the person it is for) while it is
   submitted or rejected; editing a rejected contribution resubmits it.
 - read: administrators, officers and the council everything (they feed emulation); heads
@@ -29,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, selectinload
 
@@ -99,7 +100,9 @@ class Actor(Protocol):
 
 
 # --- look-ups ----------------------------------------------------------------------------------
-def _document(session: Session, external_id: Any) -> Document:
+def _document(session: Session, external_id: Any, *, historical: bool = False) -> Document:
+    """The document the work was on: a draft LIS holds; for historical work (the import) also
+    an act enacted before LIS, imported from the corpus, since that is where past advice went."""
     text = str(external_id or "").strip()
     doc = None
     if 0 < len(text) <= 255 and "\x00" not in text:
@@ -108,7 +111,7 @@ def _document(session: Session, external_id: Any) -> Document:
         if not text:
             raise ValidationError("name the draft", {"document": "required"})
         raise ValidationError(f"no document {text[:60]!r}", {"document": "unknown"})
-    if doc.origin != "draft":
+    if doc.origin != "draft" and not historical:
         raise ValidationError(
             "advice is logged on drafts only (imported laws take no advice)",
             {"document": "not a draft"},
@@ -129,13 +132,31 @@ def _work_kind(session: Session, code: Any) -> WorkKind:
 
 
 def _assignment(session: Session, value: Any) -> Assignment | None:
-    assignment_id = rules.as_id(value, "assignment")
+    assignment_id = rules.as_id(value, "assignment_id")
     if assignment_id is None:
         return None
     found = session.get(Assignment, assignment_id)
     if found is None:
-        raise ValidationError(f"no assignment {assignment_id}", {"assignment": "unknown"})
+        raise ValidationError(f"no assignment {assignment_id}", {"assignment_id": "unknown"})
     return found
+
+
+def _check_assignee(session: Session, assignment: Assignment, person: Person) -> None:
+    """Work answers only an assignment given to its author, or to the author's unit as a whole
+    (their unit or one above it, as the log form offers them): otherwise anyone could close
+    another unit's task, and its on-time record, with their own work."""
+    if assignment.person_id is not None:
+        if assignment.person_id != person.id:
+            raise PermissionDenied(
+                "the assignment is given to someone else",
+                {"assignment_id": "assigned to another person"},
+            )
+        return
+    if assignment.unit_id not in _unit_chain(session, person.unit_id):
+        raise PermissionDenied(
+            "the assignment is given to another unit",
+            {"assignment_id": "assigned to another unit"},
+        )
 
 
 def _unit_chain(session: Session, unit_id: int) -> list[int]:
@@ -245,6 +266,34 @@ def _article_paths(session: Session, version: Version) -> list[str]:
     )
 
 
+def _since(
+    session: Session, document: Document, today: dt.date, *, historical: bool
+) -> tuple[dt.date, dt.date]:
+    """(the first day work on the document can have been delivered, the day LIS recorded it).
+
+    Work logged now is on a draft LIS holds, so not before its record was created. Historical
+    work predates the record (a draft entered in LIS after the work it received, an act
+    imported from the corpus long after it was enacted), so the bound is the earliest of the
+    document's own dates: its versions' and stage events' dates, the start of its term, and
+    for an enacted act MAX_DRAFTING_YEARS before its issue (its drafting is not recorded)."""
+    recorded = clock.local_date(document.created_at) if document.created_at else today
+    if not historical:
+        return recorded, recorded
+    dates = [recorded]
+    first_version = session.scalar(
+        select(func.min(Version.version_date)).where(Version.document_id == document.id)
+    )
+    first_event = session.scalar(
+        select(func.min(StageEvent.event_date)).where(StageEvent.document_id == document.id)
+    )
+    dates += [d for d in (first_version, first_event) if d is not None]
+    if document.term is not None and document.term.start_date is not None:
+        dates.append(document.term.start_date)
+    if document.issued_date is not None:
+        dates.append(rules.years_after(document.issued_date, -rules.MAX_DRAFTING_YEARS))
+    return min(dates), recorded
+
+
 def _history(session: Session, document: Document) -> list[str]:
     return list(
         session.scalars(select(StageEvent.to_stage).where(StageEvent.document_id == document.id))
@@ -279,7 +328,8 @@ def _validate(
     source: str,
     current_person: int | None = None,
 ) -> _Valid:
-    document = _document(session, data.get("document"))
+    historical = source == "imported"
+    document = _document(session, data.get("document"), historical=historical)
     assignment = _assignment(session, data.get("assignment_id"))
     machine = machine_for(document.kind, adopted_by_of(document.issuer))
     if machine is None:
@@ -295,22 +345,24 @@ def _validate(
     if assignment is not None:
         if assignment.document_id != document.id:
             raise ValidationError(
-                "the assignment is for another draft", {"assignment": "another draft"}
+                "the assignment is for another draft", {"assignment_id": "another draft"}
             )
         if assignment.stage != stage:
             raise ValidationError(
                 f"the assignment is for stage {assignment.stage}, not {stage}",
-                {"assignment": f"for stage {assignment.stage}"},
+                {"assignment_id": f"for stage {assignment.stage}"},
             )
-    since = clock.local_date(document.created_at) if document.created_at else today
+    since, recorded = _since(session, document, today, historical=historical)
     delivered = rules.as_date(data.get("delivered_date"), "delivered_date", required=True)
     assert delivered is not None
     rules.check_delivered(delivered, since, today)
     due = rules.as_date(data.get("due_date"), "due_date")
     if due is None and assignment is not None:
         due = assignment.due_date
-    rules.check_due(due, since)
+    rules.check_due(due, since, recorded)
     person = _person(session, actor, data.get("person_id"), source=source, current=current_person)
+    if assignment is not None:
+        _check_assignee(session, assignment, person)
     unit = _unit(session, data.get("unit"), person, delivered)
     version = _version(session, document, data.get("version"))
     articles = rules.clean_articles(data.get("articles"))

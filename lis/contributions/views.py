@@ -90,6 +90,7 @@ AUDIT_ACTIONS = {
     "verify": _l("Verified"),
     "reject": _l("Rejected"),
     "rate": _l("Rated"),
+    "re-rate": _l("Rated again"),
     "outcome": _l("Outcome recorded"),
 }
 # A service's field problems (lis.contributions.rules and services), in the UI language; the
@@ -111,6 +112,7 @@ PROBLEMS: tuple[tuple[str, Any], ...] = (
     ("not work for stage", _l("This kind of work does not belong to the chosen stage.")),
     ("unknown", _l("There is no such entry.")),
     ("another draft", _l("This assignment is for another draft.")),
+    ("assigned to another", _l("This assignment is given to someone else.")),
     ("for stage", _l("This assignment is for another stage: choose its stage.")),
     ("not a version of this draft", _l("This version does not belong to the draft.")),
     ("not articles of version", _l("These articles are not in the chosen version:")),
@@ -122,7 +124,7 @@ PROBLEMS: tuple[tuple[str, Any], ...] = (
     ("not a draft", _l("Contributions are logged on drafts only.")),
 )
 # The service's field names that have no field of their own on the forms.
-FORM_FIELD = {"document": "doc"}
+FORM_FIELD = {"document": "doc", "assignment_id": "assignment"}
 
 
 def _today() -> dt.date:
@@ -155,12 +157,13 @@ def _drafts() -> list[Document]:
 
 
 def match_drafts(query: str, limit: int = MAX_SUGGESTIONS) -> list[Document]:
-    """Drafts whose number or title holds every word typed, with or without diacritics; the
-    last word may be partial (people are still typing it)."""
+    """Drafts whose id, number or title holds every word typed, with or without diacritics;
+    the last word may be partial (people are still typing it). The id counts because a draft
+    made in LIS has no number until it is adopted: its id (draft-12) is what its page shows."""
     words = fold(query).split()
     found = []
     for doc in _drafts():
-        haystack = fold(f"{doc.number or ''} {doc.title or ''}")
+        haystack = fold(f"{doc.external_id} {doc.number or ''} {doc.title or ''}")
         if all(word in haystack for word in words):
             found.append(doc)
             if len(found) >= limit:
@@ -494,13 +497,15 @@ def mine() -> Any:
 
 
 def _export(fmt: str) -> Any:
-    """My record (of `?year=`, else every year) through the exports module."""
+    """My record (of `?year=`, else every year; of `?state=`, else every state) through the
+    exports module: the page's links pass its filters, so the file holds what the page shows."""
     session = db.session()
     person = person_of_user(session, current_user.id)
     year = request.args.get("year", type=int)
     if year is not None and not 1990 <= year <= 2100:
         year = None
-    rows = services.own_contributions(session, person.id, year=year) if person else []
+    state = _state() or None
+    rows = services.own_contributions(session, person.id, year=year, state=state) if person else []
     if fmt == "csv":
         body, mimetype = exports.to_csv(rows), exports.CSV_MIMETYPE
     else:
@@ -508,21 +513,23 @@ def _export(fmt: str) -> Any:
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{exports.filename(year, fmt)}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{exports.filename(year, fmt, state)}"'
+        },
     )
 
 
 @bp.route("/export.csv")
 @require_roles(*READ_ROLES)
 def export_csv() -> Any:
-    """My record as CSV (of a year with `?year=`, else every year)."""
+    """My record as CSV (of a year with `?year=`, of a state with `?state=`)."""
     return _export("csv")
 
 
 @bp.route("/export.xlsx")
 @require_roles(*READ_ROLES)
 def export_xlsx() -> Any:
-    """My record as an XLSX workbook (of a year with `?year=`, else every year)."""
+    """My record as an XLSX workbook (of a year with `?year=`, of a state with `?state=`)."""
     return _export("xlsx")
 
 

@@ -81,7 +81,7 @@ def test_post_rules_name_the_field(client: FlaskClient, token_for: Any, draft: A
         ({"stage": "S_IN_FORCE"}, "stage"),
         ({"work_kind": "EXPLAIN_ACCEPT"}, "work_kind"),
         ({"unit": "UB-KTTC"}, "unit"),
-        ({"assignment_id": 2**31 - 1}, "assignment"),
+        ({"assignment_id": 2**31 - 1}, "assignment_id"),
         ({"version": 9}, "version"),
         ({"articles": ["dieu-99"]}, "articles"),
         ({"title": ""}, "title"),

@@ -242,22 +242,22 @@ def test_person_without_record(db_session: Any, draft: Any) -> None:
 
 
 def test_assignment_rules(db_session: Any, draft: Any, staff: Any) -> None:
-    refused(db_session, staff, "assignment", document=draft, assignment_id=2**31 - 1)
-    refused(db_session, staff, "assignment", document=draft, assignment_id="x")
+    refused(db_session, staff, "assignment_id", document=draft, assignment_id=2**31 - 1)
+    refused(db_session, staff, "assignment_id", document=draft, assignment_id="x")
     other = make_draft(db_session)
     elsewhere = make_assignment(db_session, other)
-    err = refused(db_session, staff, "assignment", document=draft, assignment_id=elsewhere.id)
-    assert err.fields["assignment"] == "another draft"
+    err = refused(db_session, staff, "assignment_id", document=draft, assignment_id=elsewhere.id)
+    assert err.fields["assignment_id"] == "another draft"
     drafting = make_assignment(db_session, draft, stage="S_DRAFTING", work_kind="COMPARISON_TABLE")
     err = refused(
         db_session,
         staff,
-        "assignment",
+        "assignment_id",
         document=draft,
         assignment_id=drafting.id,
         stage="S_VERIFY",
     )
-    assert "S_DRAFTING" in err.fields["assignment"]
+    assert "S_DRAFTING" in err.fields["assignment_id"]
     # Without a stage, the assignment's stage is the default.
     row = log(
         db_session, staff, document=draft, assignment_id=drafting.id, work_kind="COMPARISON_TABLE"

@@ -182,8 +182,8 @@ def test_wrong_states_are_409(
         ("outcome", {"outcome": "maybe", "version": 2}, "outcome"),
         ("outcome", {"outcome": "accepted"}, "version"),
         ("outcome", {"outcome": "accepted", "version": 0}, "version"),
-        ("outcome", {"outcome": "accepted", "version": 1}, "outcome_version"),
-        ("outcome", {"outcome": "accepted", "version": 9}, "outcome_version"),
+        ("outcome", {"outcome": "accepted", "version": 1}, "version"),
+        ("outcome", {"outcome": "accepted", "version": 9}, "version"),
     ],
 )
 def test_bad_input_names_the_field(
