@@ -57,7 +57,7 @@
         select.add(option);
       }
       select.value = item.id;
-      input.value = (item.number ? item.number + " — " : "") + item.title;
+      input.value = (item.number || item.id) + " — " + item.title;
       close();
       form.submit();
     }
@@ -77,7 +77,7 @@
         title.textContent = item.title;
         var meta = document.createElement("span");
         meta.className = "contrib-suggestion__meta";
-        meta.textContent = [item.number, item.stage_label].filter(Boolean).join(" · ");
+        meta.textContent = [item.number || item.id, item.stage_label].filter(Boolean).join(" · ");
         li.appendChild(title);
         li.appendChild(meta);
         li.addEventListener("mousedown", function (event) {
