@@ -21,11 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from lis.contributions.rules import MAX_NOTE, MAX_REASON, MAX_TITLE
 from lis.web.validators import no_nul
-
-MAX_TITLE = 500
-MAX_NOTE = 5000
-MAX_REASON = 2000
 
 
 class PickDraftForm(FlaskForm):
