@@ -146,7 +146,13 @@ def search_reindex() -> None:
                 bar.update(1)
                 yield doc
 
-        written, caught_up = reindex(backend, docs())
+        try:
+            written, caught_up = reindex(backend, docs())
+        except SearchUnavailable as exc:
+            _fail(
+                f"search index unavailable: {exc}; the current index is unchanged, "
+                "run `lis search reindex` again when it answers"
+            )
     click.echo(
         f"reindexed {written} documents in {time.perf_counter() - started:.1f} s; "
         f"applied {caught_up} changes made meanwhile"

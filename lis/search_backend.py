@@ -6,20 +6,28 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from flask import Flask, current_app
 
 from lis.db import db, transaction
 from lis.indexing.hooks import COMMITTED_KEY, ROWS_KEY
-from lis.indexing.services import drain_batch
+from lis.indexing.services import catch_up_rebuild, drain_batch
 from lis.settings import Settings, SettingsError
 from search.backends import BackendNotAvailable, build_backend
-from search.interface import SearchBackend, SearchDocument, SearchUnavailable
+from search.interface import (
+    BulkIndexer,
+    SearchBackend,
+    SearchDocument,
+    SearchUnavailable,
+    concurrent_writes,
+)
 
 log = logging.getLogger(__name__)
 EXTENSION = "lis.search"
 REQUEST_DRAIN = "lis.search.request_drain"
+# Engines never drained after a request's commit (see `RequestDrain`): search servers.
+WORKER_ONLY = ("elasticsearch",)
 
 
 def make_backend(settings: Settings) -> SearchBackend:
@@ -60,6 +68,11 @@ def drain_outbox(backend: SearchBackend, *, max_batches: int = 1_000_000) -> int
 class RequestDrain:
     """The drain after a request's commit, which must never keep the user waiting on the engine.
 
+    A search server (Elasticsearch, `WORKER_ONLY`) is not drained here: it may hang, and the
+    web app never blocks on the search server: its changes wait in the outbox for `lis worker`
+    (the production stack runs one), which applies them within its interval (1 s by default).
+    A shorter timeout would still make a request wait on every outage, so none is tried.
+
     A refusal that came fast (the writer is busy in another process, a 429) costs the request
     nothing, so the next request tries again. A failure that made the request wait longer than
     `slow` seconds (a server that does not answer) stops these drains for `pause` seconds: the
@@ -78,7 +91,7 @@ class RequestDrain:
         return time.monotonic() < self._paused_until
 
     def __call__(self, backend: SearchBackend) -> int:
-        if self.paused:
+        if self.paused or backend.name in WORKER_ONLY:
             return 0
         started = time.monotonic()
         failed = False
@@ -109,15 +122,31 @@ def reindex(backend: SearchBackend, docs: Iterable[SearchDocument]) -> tuple[int
     caught up).
 
     Changes committed while the rebuild reads the database may be missing from it; their outbox
-    rows are applied after the swap. The current index's writer is held during the rebuild, so
-    that no drain (another process's request, a worker) takes those rows into the index that is
-    being replaced: the drains are refused quickly and leave the rows for the catch-up.
+    rows are applied after the swap. With the embedded engine the current index's writer is
+    held during the rebuild, so that no drain (another process's request, a worker) takes those
+    rows into the index that is being replaced: the drains are refused quickly and leave the
+    rows for the catch-up. Elasticsearch has no such writer: live drains reach the new index
+    too, and the rebuild's catch-up pass (`catch_up_rebuild`, before the swap) deletes what the
+    rebuild read but a drain meanwhile deleted, which would otherwise come back.
     """
-    with contextlib.ExitStack() as stack:
-        _hold_current_writer(backend, stack)
-        written = backend.rebuild(docs)
-    caught_up = drain_outbox(backend)
-    return written, caught_up
+    if not concurrent_writes(backend):
+        with contextlib.ExitStack() as stack:
+            _hold_current_writer(backend, stack)
+            written = backend.rebuild(docs)
+        return written, drain_outbox(backend)
+    read: set[str] = set()
+
+    def tracked() -> Iterator[SearchDocument]:
+        for doc in docs:
+            read.add(doc.id)
+            yield doc
+
+    def catch_up(bulk: BulkIndexer) -> None:
+        with transaction() as session:
+            catch_up_rebuild(session, backend, bulk, read)
+
+    written = backend.rebuild(tracked(), catch_up=catch_up)
+    return written, drain_outbox(backend)
 
 
 def _hold_current_writer(
@@ -141,8 +170,25 @@ def _hold_current_writer(
             time.sleep(0.2)
 
 
+def prepare_index(backend: SearchBackend) -> None:
+    """Create an empty index on a search server that has none (a fresh cluster), at start.
+
+    /healthz needs the alias (a server without it cannot search), and in the production stack
+    the worker starts only once the app is healthy: without this a new stack would stay
+    unhealthy until someone imported. A server that does not answer now is no reason not to
+    start: the first write creates the index."""
+    ensure = getattr(backend, "ensure_index", None)
+    if ensure is None:
+        return
+    try:
+        ensure()
+    except Exception as exc:  # down, or refusing: /healthz says so until it answers
+        log.warning("search index not checked at start: %s", exc)
+
+
 def init_app(app: Flask, settings: Settings) -> None:
-    app.extensions[EXTENSION] = make_backend(settings)
+    app.extensions[EXTENSION] = backend = make_backend(settings)
+    prepare_index(backend)
     app.extensions[REQUEST_DRAIN] = request_drain = RequestDrain()
 
     if not settings.index_after_commit:

@@ -7,7 +7,7 @@ Every backend (embedded tantivy, Elasticsearch) takes the same `SearchQuery` and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
@@ -104,16 +104,43 @@ class SearchUnavailable(RuntimeError):
     """The engine cannot answer now (locked, down, missing index): callers degrade, never 500."""
 
 
+class DocumentsRejected(Exception):
+    """The engine refused some documents for good (a 4xx such as a mapping error) and wrote the
+    others: sending the same documents again gets the same answer, so callers record the refusal
+    rather than retry it forever. `reasons` maps a document id to the engine's reason."""
+
+    def __init__(self, reasons: Mapping[str, str]) -> None:
+        self.reasons = dict(reasons)
+        first = next(iter(self.reasons.items()), ("", ""))
+        super().__init__(f"{len(self.reasons)} document(s) refused, e.g. {first[0]}: {first[1]}")
+
+
+# Per-document versions of a write: an engine that can order writes itself (Elasticsearch's
+# external versioning) keeps the highest version of each document and refuses older ones, so two
+# drains at once cannot put an older state over a newer one. Engines with one writer at a time
+# (the embedded one) are ordered by their lock and ignore them.
+Versions = Mapping[str, int]
+
+
 class BulkIndexer(Protocol):
-    """Many writes through one writer; `commit()` makes them durable and visible."""
+    """Many writes through one writer; `commit()` makes them durable and visible.
+
+    `commit()` (or the end of `bulk()`) raises `DocumentsRejected` when the engine refused some
+    documents for good; the others are written."""
 
     uncommitted: int
 
-    def add(self, docs: Iterable[SearchDocument]) -> int: ...
+    # `versions` is given only to engines with `concurrent_writes` (see `Versions`).
+    def add(self, docs: Iterable[SearchDocument], *, versions: Versions | None = None) -> int: ...
 
-    def delete(self, ids: Iterable[str]) -> int: ...
+    def delete(self, ids: Iterable[str], *, versions: Versions | None = None) -> int: ...
 
     def commit(self) -> None: ...
+
+
+# Called by `rebuild()` once the documents are loaded and before the new index is swapped in,
+# with a writer on the new index: what it writes is in the index when searches first see it.
+CatchUp = Callable[[BulkIndexer], object]
 
 
 @runtime_checkable
@@ -134,7 +161,20 @@ class SearchBackend(Protocol):
     def bulk(self) -> AbstractContextManager[BulkIndexer]:
         """A writer for large loads, committed on a clean exit and rolled back on an error."""
 
-    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
-        """Build a fresh index from `docs` and swap it in atomically; searches go on meanwhile."""
+    def rebuild(self, docs: Iterable[SearchDocument], *, catch_up: CatchUp | None = None) -> int:
+        """Build a fresh index from `docs` and swap it in atomically; searches go on meanwhile.
+
+        An engine with `concurrent_writes` takes `catch_up`, which re-applies before the swap what
+        changed while `docs` was read (see `CatchUp`): a delete committed after a document was
+        read must not come back with it."""
 
     def close(self) -> None: ...
+
+
+def concurrent_writes(backend: SearchBackend) -> bool:
+    """Whether the engine takes writes from several processes at once (Elasticsearch, which sets
+    `concurrent_writes = True`): its writes are then ordered by `Versions`, and `rebuild()` takes
+    a `catch_up`, since live writes reach the index being built. An engine with one writer at a
+    time (the embedded one) needs neither: its lock orders the writes, and a rebuild holds it, so
+    what changes meanwhile waits in the outbox and is applied after the swap."""
+    return bool(getattr(backend, "concurrent_writes", False))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, inspect, select
+from sqlalchemy import delete, func, inspect, not_, or_, select
 from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,7 +23,15 @@ from lis.documents.search import IMPORTED_STAGE, session_key
 from lis.indexing.models import OutboxEntry
 from lis.reference.models import Session as NaSession
 from lis.reference.models import Unit
-from search.interface import SearchBackend, SearchDocument, SearchUnavailable
+from search.interface import (
+    BulkIndexer,
+    DocumentsRejected,
+    SearchBackend,
+    SearchDocument,
+    SearchUnavailable,
+    Versions,
+    concurrent_writes,
+)
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -165,6 +174,14 @@ class DrainResult:
     deleted: int = 0
     failed: int = 0
     remaining: int = 0
+    refused: int = 0  # rows whose document the engine refused for good (see `REFUSED`)
+
+
+# `last_error` of a row whose document the engine refused for good (a 4xx such as a mapping
+# error): sending it again gets the same answer, so drains pass over it rather than let it hold
+# up the rows behind it. It stays in the outbox (counted by `pending_count`, shown by
+# `refused_count`) until a later change of the same document is written, which clears it.
+REFUSED = "refused: "
 
 
 def forget_outbox_rows(session: Session, ids: list[int]) -> None:
@@ -194,13 +211,72 @@ def pending_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
 
 
+def refused_count(session: Session) -> int:
+    """Rows the drains pass over because the engine refused their document (see `REFUSED`)."""
+    return (
+        session.scalar(select(func.count()).select_from(OutboxEntry).where(_refused_clause())) or 0
+    )
+
+
+def _refused_clause() -> Any:
+    return OutboxEntry.last_error.startswith(REFUSED, autoescape=True)
+
+
 def _take_rows(session: Session, limit: int) -> list[OutboxEntry]:
-    """The oldest rows; on PostgreSQL locked with SKIP LOCKED so that several workers never
-    take the same rows."""
-    stmt = select(OutboxEntry).order_by(OutboxEntry.id).limit(limit)
+    """The oldest rows not refused for good; on PostgreSQL locked with SKIP LOCKED so that
+    several workers never take the same rows."""
+    stmt = (
+        select(OutboxEntry)
+        .where(or_(OutboxEntry.last_error.is_(None), not_(_refused_clause())))
+        .order_by(OutboxEntry.id)
+        .limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return list(session.scalars(stmt))
+
+
+def write_versions(
+    session: Session, backend: SearchBackend, rows: Iterable[OutboxEntry]
+) -> Versions | None:
+    """The version of each document's write: the id of its newest outbox row, for an engine that
+    takes writes from several processes at once (`search.interface.concurrent_writes`).
+
+    Only on PostgreSQL, whose ids come from a sequence and only grow. SQLite gives the next id
+    after the largest left, so ids start again at 1 once the outbox is empty: the engine would
+    then refuse every write as older than the last. SQLite is the one-machine setup, where
+    nothing is gained (its writes are serialised and one worker runs), so writes go unversioned
+    there, as before."""
+    if not concurrent_writes(backend) or session.get_bind().dialect.name != "postgresql":
+        return None
+    versions: dict[str, int] = {}
+    for row in rows:
+        versions[row.external_id] = max(row.id, versions.get(row.external_id, 0))
+    return versions
+
+
+def apply_rows(
+    session: Session, bulk: BulkIndexer, rows: list[OutboxEntry], versions: Versions | None
+) -> tuple[int, int]:
+    """Write what the rows point at, as the database holds it now: (indexed, deleted).
+
+    The rows only say which documents changed; what is written is the state the database holds
+    now, so the order of the operations cannot leave a wrong state: a document that exists is
+    indexed (an update after a delete re-indexes it), one that is gone is deleted (a delete
+    after an update wins), each once."""
+    docs = _current_documents(session, rows)
+    present = {d.external_id for d in docs}
+    deletes = sorted({r.external_id for r in rows} - present)
+    deleted = bulk.delete(deletes, versions=versions) if deletes else 0
+    indexed = 0
+    if docs:
+        advisers = advisers_by_document(session, [d.id for d in docs])
+        ordered = sorted(docs, key=lambda d: d.id)
+        indexed = bulk.add(
+            (to_search_document(d, advisers.get(d.id, ())) for d in ordered),
+            versions=versions,
+        )
+    return indexed, deleted
 
 
 def _current_documents(session: Session, rows: list[OutboxEntry]) -> list[Document]:
@@ -218,33 +294,25 @@ def _current_documents(session: Session, rows: list[OutboxEntry]) -> list[Docume
 def drain_batch(session: Session, backend: SearchBackend, limit: int = BATCH) -> DrainResult:
     """Apply up to `limit` outbox rows, oldest first; the caller commits.
 
-    The rows only say which documents changed; what is written is the state the database holds
-    now, so the order of the operations within a batch cannot leave a wrong state: a document
-    that exists is indexed (an update after a delete re-indexes it), one that is gone is deleted
-    (a delete after an update wins), each once. The engine's writer is taken before the outbox is
-    read and the documents loaded: a drain then reads the database after every drain that wrote
-    before it, so two drains at once (two workers, each after its own request) never put an
-    older state of a document over a newer one. A busy or unreachable engine keeps the rows for
-    a later drain.
+    The engine's writer is taken before the outbox is read and the documents loaded: with the
+    embedded engine a drain then reads the database after every drain that wrote before it, so
+    two drains at once (two workers, each after its own request) never put an older state of a
+    document over a newer one. Elasticsearch has no such writer: there the writes carry
+    versions (`write_versions`) and the server refuses the older one. A busy or unreachable
+    engine keeps the rows for a later drain; a document the engine refuses for good is marked
+    on its rows (`REFUSED`) and the other rows are done.
     """
     result = DrainResult()
     rows: list[OutboxEntry] = []
+    refused: dict[str, str] = {}
     try:
         with backend.bulk() as bulk:
             rows = _take_rows(session, limit)
             if not rows:
                 return result
-            docs = _current_documents(session, rows)
-            present = {d.external_id for d in docs}
-            deletes = sorted({r.external_id for r in rows} - present)
-            if deletes:
-                result.deleted = bulk.delete(deletes)
-            if docs:
-                advisers = advisers_by_document(session, [d.id for d in docs])
-                result.indexed = bulk.add(
-                    to_search_document(d, advisers.get(d.id, ()))
-                    for d in sorted(docs, key=lambda d: d.id)
-                )
+            result.indexed, result.deleted = apply_rows(
+                session, bulk, rows, write_versions(session, backend, rows)
+            )
     except SearchUnavailable as exc:
         rows = rows or _take_rows(session, limit)
         for row in rows:
@@ -254,5 +322,55 @@ def drain_batch(session: Session, backend: SearchBackend, limit: int = BATCH) ->
         if rows:
             log.info("search index unavailable, %d outbox rows kept: %s", len(rows), exc)
         return result
-    session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([r.id for r in rows])))
+    except DocumentsRejected as exc:
+        refused = exc.reasons
+    done = {r.external_id for r in rows} - set(refused)
+    for row in rows:
+        if row.external_id in refused:
+            row.attempts += 1
+            row.last_error = f"{REFUSED}{refused[row.external_id]}"[:500]
+            result.refused += 1
+    if refused:
+        result.indexed = max(0, result.indexed - len(refused))
+        log.error(
+            "search index refused %d document(s); their outbox rows are kept and passed over: %s",
+            len(refused),
+            "; ".join(f"{k}: {v}" for k, v in sorted(refused.items())[:5]),
+        )
+    session.execute(
+        delete(OutboxEntry).where(OutboxEntry.id.in_([r.id for r in rows if r.external_id in done]))
+    )
+    if done:  # a later change was written: an older refusal of the same document is over
+        session.execute(
+            delete(OutboxEntry).where(OutboxEntry.external_id.in_(done), _refused_clause())
+        )
     return result
+
+
+def catch_up_rebuild(
+    session: Session, backend: SearchBackend, bulk: BulkIndexer, read: set[str]
+) -> int:
+    """A rebuild's catch-up, before its index is swapped in (engines with concurrent writes):
+    delete what the rebuild read but the database no longer holds (a delete committed after the
+    read, whose live write may have reached the new index before the stale copy), and apply the
+    rows still waiting. The rows stay: the drain after the swap removes them. Returns the
+    changes written."""
+    present = set(session.scalars(select(Document.external_id)))
+    gone = sorted(read - present)
+    written = bulk.delete(gone) if gone else 0
+    last = 0
+    while True:
+        rows = list(
+            session.scalars(
+                select(OutboxEntry)
+                .where(OutboxEntry.id > last)
+                .order_by(OutboxEntry.id)
+                .limit(BATCH)
+            )
+        )
+        if not rows:
+            return written
+        indexed, deleted = apply_rows(session, bulk, rows, write_versions(session, backend, rows))
+        written += indexed + deleted
+        last = rows[-1].id
+        session.expunge_all()

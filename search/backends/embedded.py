@@ -27,12 +27,14 @@ from search.highlight import mark_all, snippet
 from search.interface import (
     KEYWORD_FIELDS,
     BulkIndexer,
+    CatchUp,
     FacetValue,
     Hit,
     SearchDocument,
     SearchPage,
     SearchQuery,
     SearchUnavailable,
+    Versions,
 )
 from search.query import ParsedQuery, highlight_words, parse
 
@@ -148,7 +150,9 @@ class _Bulk:
         self.uncommitted = 0
         self.written = 0  # adds and deletes since the writer was opened
 
-    def add(self, docs: Iterable[SearchDocument]) -> int:
+    # `versions` (see `search.interface.Versions`) is not needed: one writer at a time orders
+    # the writes, so it is taken to fit the interface and not used.
+    def add(self, docs: Iterable[SearchDocument], *, versions: Versions | None = None) -> int:
         count = 0
         for doc in docs:
             self._writer.delete_documents_by_term("id", doc.id)
@@ -158,7 +162,7 @@ class _Bulk:
         self.written += count
         return count
 
-    def delete(self, ids: Iterable[str]) -> int:
+    def delete(self, ids: Iterable[str], *, versions: Versions | None = None) -> int:
         count = 0
         for doc_id in ids:
             self._writer.delete_documents_by_term("id", doc_id)
@@ -299,12 +303,20 @@ class EmbeddedBackend:
         with self._bulk_on(self._open()) as bulk:
             return bulk.delete(ids)
 
-    def rebuild(self, docs: Iterable[SearchDocument], *, heap: int = BULK_HEAP) -> int:
+    def rebuild(
+        self,
+        docs: Iterable[SearchDocument],
+        *,
+        catch_up: CatchUp | None = None,
+        heap: int = BULK_HEAP,
+    ) -> int:
         self.root.mkdir(parents=True, exist_ok=True)
         name, index = self._new_generation()
         try:
             with self._bulk_on(index, heap) as bulk:
                 written = bulk.add(docs)
+                if catch_up is not None:
+                    catch_up(bulk)
         except BaseException:
             shutil.rmtree(self.root / name, ignore_errors=True)
             raise

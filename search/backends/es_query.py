@@ -67,6 +67,9 @@ def index_body() -> dict[str, Any]:
             "number_of_shards": 1,
             "number_of_replicas": 0,
             "max_result_window": MAX_RESULT_WINDOW,
+            # From 8.9 the highlighter's weight_matches mode marks a matched phrase as one span
+            # ("<mark>đất đai</mark>"); the embedded engine marks each word. Off, both agree.
+            "highlight": {"weight_matches_mode": {"enabled": False}},
             "analysis": {
                 "char_filter": {
                     "d_stroke": {"type": "mapping", "mappings": ["đ => d", "Đ => D"]},
@@ -133,6 +136,33 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
         if name != "kind" and name in KEYWORD_FIELDS:
             source[name] = list(values)
     return source
+
+
+# Version of a rebuild's copies (external versioning): lower than any live write's (an outbox row
+# id, from 1), so a live write that reached the index being built is never overwritten by the
+# older copy read from the database, and a live delete's tombstone refuses it too.
+REBUILD_VERSION = 0
+# Version of the deletes of a rebuild's catch-up: they remove only the rebuild's own copies
+# (REBUILD_VERSION), never a document a live write put there meanwhile.
+CATCH_UP_DELETE_VERSION = REBUILD_VERSION + 1
+
+
+def index_action(doc: SearchDocument, version: int | None = None) -> dict[str, Any]:
+    """A bulk `index` action for `helpers.bulk` (no `_index`: the caller names the target).
+
+    With a version the write uses external versioning: Elasticsearch keeps the highest version
+    and answers 409 to an older one, so two drains at once cannot put an older state last."""
+    action: dict[str, Any] = {"_op_type": "index", "_id": doc.id}
+    if version is not None:
+        action |= {"version": version, "version_type": "external"}
+    return {**action, **to_source(doc)}
+
+
+def delete_action(doc_id: str, version: int | None = None) -> dict[str, Any]:
+    action: dict[str, Any] = {"_op_type": "delete", "_id": doc_id}
+    if version is not None:
+        action |= {"version": version, "version_type": "external"}
+    return action
 
 
 # --- queries ---------------------------------------------------------------------------------

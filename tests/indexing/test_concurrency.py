@@ -81,6 +81,47 @@ def test_reindex_catches_up_changes_made_during_the_rebuild(private: EmbeddedBac
     assert pending_count(db.session()) == 0
 
 
+def test_a_delete_during_the_rebuild_does_not_bring_the_document_back(
+    private: EmbeddedBackend,
+) -> None:
+    """The rebuild reads a document; another session deletes it before the swap. The new index
+    must not serve the copy read before the delete."""
+    need_sample()
+    with db.session_factory() as other:
+        doc = Document(
+            external_id="rebuild-delete-1",
+            kind="law",
+            number="1/2099/QH99",
+            number_key="1/2099/qh99",
+            title="Luật Xóa giữa chừng Quyvexo",
+            origin="draft",
+        )
+        other.add(doc)
+        other.commit()
+        doc_id = doc.id
+    drain_outbox(private)
+    reader = Session(db.engine)
+    seen: list[str] = []
+
+    def docs() -> Iterator[SearchDocument]:
+        for search_doc in iter_search_documents(reader, batch=50):
+            seen.append(search_doc.id)
+            yield search_doc
+        with db.session_factory() as other:  # after the rebuild read it, before the swap
+            other.delete(other.get(Document, doc_id))
+            other.commit()
+        drain_outbox(private)  # a request's drain meanwhile
+
+    try:
+        reindex(private, docs())
+    finally:
+        reader.close()
+        db.remove()
+    assert "rebuild-delete-1" in seen
+    assert private.search(SearchQuery(text="quyvexo", limit=5)).hits == ()
+    assert pending_count(db.session()) == 0
+
+
 def _postgres_only() -> None:
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SKIP LOCKED is PostgreSQL's; on SQLite one writer at a time runs one worker")

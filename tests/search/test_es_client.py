@@ -18,7 +18,13 @@ from elastic_transport._node import NodeApiResponse
 
 from search.backends import BackendNotAvailable, build_backend, es_query
 from search.backends.elasticsearch import ElasticsearchBackend
-from search.interface import SearchDocument, SearchQuery, SearchUnavailable
+from search.interface import (
+    BulkIndexer,
+    DocumentsRejected,
+    SearchDocument,
+    SearchQuery,
+    SearchUnavailable,
+)
 
 Call = tuple[str, str, Any]
 Handler = Callable[[str, str, Any], tuple[int, Any]]
@@ -99,6 +105,8 @@ def test_delete_goes_to_the_alias_and_a_missing_document_is_fine() -> None:
 
 
 def test_writes_during_a_rebuild_also_reach_the_new_index() -> None:
+    """Only the live alias waits for a refresh: the index being built has refresh_interval -1,
+    where `refresh=wait_for` would wait until the rebuild ends."""
     building = "lis-documents-20260202000000-000002"
 
     def handler(method: str, target: str, body: Any) -> tuple[int, Any]:
@@ -108,8 +116,73 @@ def test_writes_during_a_rebuild_also_reach_the_new_index() -> None:
 
     backend, calls = make_backend(handler)
     backend.index([DOC])
-    heads = [line for line in calls[-1][2] if "index" in line]
-    assert [h["index"]["_index"] for h in heads] == ["lis-documents", building]
+    bulks = [c for c in calls if c[1].startswith("/_bulk")]
+    assert [(c[1], c[2][0]["index"]["_index"]) for c in bulks] == [
+        ("/_bulk?refresh=wait_for", "lis-documents"),
+        ("/_bulk?refresh=false", building),
+    ]
+
+
+def test_versioned_writes_use_external_versions_and_an_older_one_is_done() -> None:
+    """Two drains at once: the server keeps the highest version and answers 409 to the older
+    write, which is not an error (a newer state is there)."""
+
+    def handler(method: str, target: str, body: Any) -> tuple[int, Any]:
+        if target.startswith("/_bulk"):
+            conflict = {"type": "version_conflict_engine_exception", "reason": "older"}
+            return 200, {
+                "errors": True,
+                "items": [
+                    {"index": {"_id": "land", "status": 409, "error": conflict}},
+                    {"delete": {"_id": "gone", "status": 409, "error": conflict}},
+                ],
+            }
+        return default(method, target, body)
+
+    backend, calls = make_backend(handler)
+    with backend.bulk() as bulk:
+        bulk.add([DOC], versions={"land": 41})
+        bulk.delete(["gone"], versions={"gone": 42})
+    body = calls[-1][2]
+    assert body[0] == {
+        "index": {
+            "_id": "land",
+            "_index": "lis-documents",
+            "version": 41,
+            "version_type": "external",
+        }
+    }
+    assert body[2] == {
+        "delete": {
+            "_id": "gone",
+            "_index": "lis-documents",
+            "version": 42,
+            "version_type": "external",
+        }
+    }
+
+
+def test_a_document_refused_for_good_does_not_stop_the_others() -> None:
+    """A 400 for one item (a mapping error) is reported per document; the others are written
+    and nothing is retried as if the server were down."""
+    other = SearchDocument(id="tax", number="", title="Thuế", body="", kind="law")
+
+    def handler(method: str, target: str, body: Any) -> tuple[int, Any]:
+        if target.startswith("/_bulk"):
+            error = {"type": "mapper_parsing_exception", "reason": "failed to parse [year]"}
+            return 200, {
+                "errors": True,
+                "items": [
+                    {"index": {"_id": "land", "status": 400, "error": error}},
+                    {"index": {"_id": "tax", "status": 201}},
+                ],
+            }
+        return default(method, target, body)
+
+    backend, _ = make_backend(handler)
+    with pytest.raises(DocumentsRejected) as refused:
+        backend.index([DOC, other])
+    assert refused.value.reasons == {"land": "mapper_parsing_exception: failed to parse [year]"}
 
 
 def test_first_write_creates_the_index_and_alias() -> None:
@@ -126,11 +199,36 @@ def test_first_write_creates_the_index_and_alias() -> None:
     assert alias[2] == {"actions": [{"add": {"index": create[1][1:], "alias": "lis-documents"}}]}
 
 
+def test_processes_starting_at_once_create_the_same_first_index() -> None:
+    """Another process created the first index a moment ago: this one finds it by its fixed
+    name and adds the alias to it (adding it twice is harmless), never a second index."""
+
+    def handler(method: str, target: str, body: Any) -> tuple[int, Any]:
+        if target.startswith("/_alias/"):
+            return 404, {"error": "alias [lis-documents] missing", "status": 404}
+        if method == "PUT" and target == "/lis-documents-initial":
+            error = {"type": "resource_already_exists_exception", "reason": "exists"}
+            return 400, {"error": {"root_cause": [error], **error}, "status": 400}
+        return default(method, target, body)
+
+    backend, calls = make_backend(handler)
+    backend.ensure_index()
+    creates = [c[1] for c in calls if c[0] == "PUT"]
+    assert creates == ["/lis-documents-initial"]
+    alias = next(c for c in calls if c[1] == "/_aliases")
+    assert alias[2] == {
+        "actions": [{"add": {"index": "lis-documents-initial", "alias": "lis-documents"}}]
+    }
+
+
 def test_rebuild_loads_a_new_index_and_swaps_the_alias_atomically() -> None:
     backend, calls = make_backend(default)
-    caught_up: list[bool] = []
     docs = [DOC, SearchDocument(id="b", number="", title="B", body="", kind="decree")]
-    assert backend.rebuild(iter(docs), catch_up=lambda: caught_up.append(True)) == 2
+
+    def catch_up(bulk: BulkIndexer) -> None:
+        bulk.delete(["b"])  # read by the rebuild, deleted in the database meanwhile
+
+    assert backend.rebuild(iter(docs), catch_up=catch_up) == 2
     create = next(c for c in calls if c[0] == "PUT" and c[1].startswith("/lis-documents-"))
     new = create[1][1:]
     assert new != INDEX and create[2] == es_query.index_body()
@@ -141,12 +239,37 @@ def test_rebuild_loads_a_new_index_and_swaps_the_alias_atomically() -> None:
         {"add": {"index": new, "alias": "lis-documents"}},
         {"remove": {"index": new, "alias": "lis-documents-building"}},
     ]
-    bulk = next(c for c in calls if c[1].startswith("/_bulk"))
-    assert bulk[2][0] == {"create": {"_index": new, "_id": "land"}}
+    load, catch = [c for c in calls if c[1].startswith("/_bulk")]
+    # The copies carry the lowest version: a live write that got there first is newer.
+    version = {"version": 0, "version_type": "external"}
+    assert load[2][0] == {"index": {"_index": new, "_id": "land", **version}}
+    # The catch-up writes to the new index before the swap, and its deletes remove only the
+    # rebuild's copies (version 0), never a document a live write put there.
+    assert catch[2] == [
+        {"delete": {"_id": "b", "_index": new, "version": 1, "version_type": "external"}}
+    ]
     assert ("DELETE", f"/{INDEX}?ignore_unavailable=true", None) in calls
-    assert caught_up == [True]
     swap = max(i for i, c in enumerate(calls) if c[1] == "/_aliases")
-    assert swap > calls.index(bulk)  # the alias moves only once the new index is loaded
+    assert swap > calls.index(catch) > calls.index(load)
+
+
+def test_a_refused_document_does_not_stop_a_rebuild() -> None:
+    def handler(method: str, target: str, body: Any) -> tuple[int, Any]:
+        if target.startswith("/_bulk"):
+            error = {"type": "mapper_parsing_exception", "reason": "bad"}
+            return 200, {
+                "errors": True,
+                "items": [
+                    {"index": {"_id": "land", "status": 400, "error": error}},
+                    {"index": {"_id": "b", "status": 409}},
+                ],
+            }
+        return default(method, target, body)
+
+    backend, calls = make_backend(handler)
+    docs = [DOC, SearchDocument(id="b", number="", title="B", body="", kind="decree")]
+    assert backend.rebuild(iter(docs)) == 1  # the 409 one is there (a live write, newer)
+    assert calls[-1][1].startswith("/lis-documents-20260101")  # the old index is dropped
 
 
 @pytest.mark.parametrize("status", [429, 502, 503])
@@ -297,3 +420,12 @@ def test_pages_past_the_result_window_walk_with_search_after_over_a_pit() -> Non
     assert last["pit"] == {"id": "PIT1", "keep_alive": "1m"} and "aggs" in last
     assert calls[-1][:2] == ("DELETE", "/_pit")
     assert page.total == 30_000 and len(page.hits) == 20
+
+
+def test_ping_needs_the_alias() -> None:
+    """A server that answers but has no `lis-documents` alias cannot search: not healthy."""
+    missing, calls = make_backend(lambda m, t, b: (404, {}))
+    assert missing.ping() is False
+    assert calls[-1][:2] == ("HEAD", "/_alias/lis-documents")
+    present, _ = make_backend(lambda m, t, b: (200, {}))
+    assert present.ping() is True

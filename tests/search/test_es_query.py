@@ -70,7 +70,27 @@ def test_index_settings_and_mapping() -> None:
     # Every filter and facet of the embedded backend is a keyword field here.
     for name in ("kind", "issuer", "status", "origin", "stage", "holder", "committee"):
         assert body["mappings"]["properties"][name] == {"type": "keyword"}
+    # ES >= 8.9 would mark a matched phrase as one span; the embedded engine marks each word.
+    assert body["settings"]["highlight"] == {"weight_matches_mode": {"enabled": False}}
     check("index", body)
+
+
+def test_bulk_actions() -> None:
+    """Live writes carry external versions (the newest outbox row id): the server refuses an
+    older write. A rebuild's copies carry the lowest, a catch-up's deletes the next."""
+    doc = SearchDocument(
+        id="land", number="45/2013/QH13", title="Luật Đất đai", body="", kind="law"
+    )
+    check(
+        "bulk_actions",
+        {
+            "index_versioned": es_query.index_action(doc, 41),
+            "index_unversioned": es_query.index_action(doc),
+            "index_rebuild": es_query.index_action(doc, es_query.REBUILD_VERSION),
+            "delete_versioned": es_query.delete_action("land", 42),
+            "delete_catch_up": es_query.delete_action("land", es_query.CATCH_UP_DELETE_VERSION),
+        },
+    )
 
 
 def test_document_source() -> None:
