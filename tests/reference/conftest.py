@@ -19,6 +19,7 @@ def reference(db_session: Any) -> SeedReport:
         "DELETE FROM work_kinds",
         "DELETE FROM document_kinds",
         "DELETE FROM sessions",
+        "UPDATE documents SET term_id = NULL",  # imported NA acts carry their term
         "DELETE FROM terms",
         "UPDATE units SET parent_id = NULL, replaced_by_id = NULL",
         "DELETE FROM units",
