@@ -306,6 +306,9 @@ def ensure_corpus_data(corpus: Path, name: str, *, rebuild: bool = False) -> Scr
         scratch.root.mkdir(parents=True)
         with stopwatch() as took:
             lis(scratch, "db", "upgrade")
+            # As deployed: the reference data is there before the corpus (kinds and terms label
+            # the facets, and an NA act takes its term at import).
+            lis(scratch, "seed", "reference")
             # stderr is not captured so the importer's own progress bar shows on a terminal.
             proc = subprocess.run(
                 [str(LIS), "import", "documents", str(corpus)],
