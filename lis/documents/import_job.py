@@ -33,9 +33,14 @@ from lis.indexing.services import (
     pending_count,
     refused_count,
     to_search_document,
-    write_versions,
 )
-from search.interface import BulkIndexer, DocumentsRejected, SearchBackend, SearchUnavailable
+from search.interface import (
+    BulkIndexer,
+    DocumentsRejected,
+    SearchBackend,
+    SearchUnavailable,
+    concurrent_writes,
+)
 
 BATCH = 200
 INDEX_COMMIT_EVERY = 2_000
@@ -56,7 +61,14 @@ class ImportResult(ImportStats):
 class _Indexer:
     """The import's bulk writer and the outbox rows of what it was given. A failure of the
     engine stops the indexing, never the import: the rows not yet committed to the index stay
-    in the outbox."""
+    in the outbox.
+
+    Only for an engine with one writer at a time (the embedded one), whose lock orders every
+    write. An engine that takes writes from several processes at once orders them by version
+    (`lis.indexing.services.write_version`), which only a drain can give rightly: it reads the
+    documents after taking its version, where the import holds them from before its commit. So
+    there the import leaves its changes to the drain at the end of the job.
+    """
 
     def __init__(self, backend: SearchBackend | None) -> None:
         self.backend = backend
@@ -66,7 +78,7 @@ class _Indexer:
         self._rows: list[tuple[int, str]] = []  # (outbox row id, external id) not yet forgotten
 
     def __enter__(self) -> _Indexer:
-        if self.backend is not None:
+        if self.backend is not None and not concurrent_writes(self.backend):
             try:
                 self._bulk = self._stack.enter_context(self.backend.bulk())
             except SearchUnavailable as exc:
@@ -77,11 +89,7 @@ class _Indexer:
         if self._bulk is None or self.backend is None:
             return
         try:
-            versions = write_versions(db.session(), self.backend, rows)
-            self._bulk.add(
-                (to_search_document(doc) for doc in docs),
-                **({"versions": versions} if versions is not None else {}),
-            )
+            self._bulk.add(to_search_document(doc) for doc in docs)
             # Only the rows of what was given here: the session may carry rows of other work
             # (its earlier transactions), which the drain at the end applies.
             indexed = {doc.external_id for doc in docs}

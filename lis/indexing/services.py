@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, inspect, not_, or_, select
+from sqlalchemy import delete, func, inspect, not_, or_, select, text
 from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -236,23 +236,33 @@ def _take_rows(session: Session, limit: int) -> list[OutboxEntry]:
     return list(session.scalars(stmt))
 
 
+def write_version(session: Session, backend: SearchBackend | None) -> int | None:
+    """The version of a drain's writes on an engine that takes writes from several processes at
+    once (`search.interface.concurrent_writes`), which keeps the highest and refuses the rest.
+
+    PostgreSQL's id of the drain's transaction (`txid_current()`), taken after the outbox rows
+    are locked and before the documents are read. Transaction ids are handed out in time order,
+    so of two drains the one with the higher version took its id later; a change committed after
+    a drain read its documents has its own outbox row, taken by a later drain whose id is
+    higher, which then reads the change. Whatever order the drains finish in, the engine ends
+    with the newest state. (The ids of the outbox rows would not do: a row's id is given at
+    insert, and a transaction that commits later than another may hold the lower id.)
+
+    SQLite is the one-machine setup: its writers are serialised and one worker runs, so writes
+    go unversioned there."""
+    if backend is None or not concurrent_writes(backend):
+        return None
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return int(session.scalar(text("SELECT txid_current()")))
+
+
 def write_versions(
     session: Session, backend: SearchBackend, rows: Iterable[OutboxEntry]
 ) -> Versions | None:
-    """The version of each document's write: the id of its newest outbox row, for an engine that
-    takes writes from several processes at once (`search.interface.concurrent_writes`).
-
-    Only on PostgreSQL, whose ids come from a sequence and only grow. SQLite gives the next id
-    after the largest left, so ids start again at 1 once the outbox is empty: the engine would
-    then refuse every write as older than the last. SQLite is the one-machine setup, where
-    nothing is gained (its writes are serialised and one worker runs), so writes go unversioned
-    there, as before."""
-    if not concurrent_writes(backend) or session.get_bind().dialect.name != "postgresql":
-        return None
-    versions: dict[str, int] = {}
-    for row in rows:
-        versions[row.external_id] = max(row.id, versions.get(row.external_id, 0))
-    return versions
+    """`write_version` for each document the rows name."""
+    version = write_version(session, backend)
+    return None if version is None else {row.external_id: version for row in rows}
 
 
 def apply_rows(

@@ -4,8 +4,8 @@ Searches go to the alias `lis-documents`; the real index is versioned (`lis-docu
 `rebuild()` loads a new index and swaps the alias in one `POST /_aliases` (remove + add), so
 searches keep answering on the old index meanwhile.
 
-Writes are ordered by external versioning: a drain gives each document the id of its newest
-outbox row as version (on PostgreSQL, see `lis.indexing.services.write_versions`), the server
+Writes are ordered by external versioning: a drain gives its documents the id of its own
+PostgreSQL transaction as version (see `lis.indexing.services.write_version`), the server
 keeps the highest and answers 409 to an older write, which counts as done. So two workers that
 drain at once never leave the older state last, whatever order their requests arrive in.
 

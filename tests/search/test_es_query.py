@@ -76,7 +76,7 @@ def test_index_settings_and_mapping() -> None:
 
 
 def test_bulk_actions() -> None:
-    """Live writes carry external versions (the newest outbox row id): the server refuses an
+    """Live writes carry external versions (the drain's transaction id): the server refuses an
     older write. A rebuild's copies carry the lowest, a catch-up's deletes the next."""
     doc = SearchDocument(
         id="land", number="45/2013/QH13", title="Luật Đất đai", body="", kind="law"

@@ -107,10 +107,16 @@ def test_drafts_filter_and_count_beside_the_sample(
 
 
 def test_imported_document_record(db_session: Any) -> None:
-    doc = db_session.scalar(select(Document).where(Document.origin == "imported").limit(1))
+    imported = select(Document).where(Document.origin == "imported").order_by(Document.id)
+    doc = db_session.scalar(imported.where(Document.term_id.is_(None)).limit(1))
     keywords = to_search_document(doc).keywords
     assert keywords["origin"] == ("imported",) and keywords["stage"] == ("S_IN_FORCE",)
     assert not {"holder", "committee", "term", "session"} & set(keywords)
+    # An act of the NA carries the term of its number, and still no unit or session.
+    act = db_session.scalar(imported.where(Document.number.like("%/QH13")).limit(1))
+    keywords = to_search_document(act).keywords
+    assert keywords["term"] == ("XIII",)
+    assert not {"holder", "committee", "session"} & set(keywords)
 
 
 def _outbox_ids(session: Any, doc: Document) -> int:
