@@ -12,7 +12,7 @@ from flask import Flask, current_app
 
 from lis.db import db, transaction
 from lis.indexing.hooks import COMMITTED_KEY, ROWS_KEY
-from lis.indexing.services import catch_up_rebuild, drain_batch
+from lis.indexing.services import DrainResult, catch_up_rebuild, drain_batch
 from lis.settings import Settings, SettingsError
 from search.backends import BackendNotAvailable, build_backend
 from search.interface import (
@@ -45,22 +45,27 @@ def get_backend() -> SearchBackend:
     return current_app.extensions[EXTENSION]
 
 
+def _drain_committed(backend: SearchBackend) -> DrainResult:
+    with transaction() as session:
+        return drain_batch(session, backend)
+
+
 def drain_one(backend: SearchBackend) -> tuple[int, bool]:
     """One batch in its own transaction: (changes applied, whether the engine refused)."""
-    with transaction() as session:
-        result = drain_batch(session, backend)
+    result = _drain_committed(backend)
     return result.indexed + result.deleted, bool(result.failed)
 
 
 def drain_outbox(backend: SearchBackend, *, max_batches: int = 1_000_000) -> int:
-    """Apply pending outbox rows until none are left or the engine refuses.
+    """Apply pending outbox rows until none are left or the engine is unavailable.
 
-    One commit per batch, so a crash halfway loses nothing."""
+    One commit per batch, so a crash halfway loses nothing. A batch whose documents were all
+    refused for good is progress too: those rows are marked and passed over by the next batch."""
     done = 0
     for _ in range(max_batches):
-        applied, failed = drain_one(backend)
-        done += applied
-        if failed or not applied:
+        result = _drain_committed(backend)
+        done += result.indexed + result.deleted
+        if result.failed or not (result.indexed or result.deleted or result.refused):
             break
     return done
 

@@ -28,12 +28,12 @@ from lis.documents.models import Document
 from lis.indexing.hooks import ROWS_KEY
 from lis.indexing.models import OutboxEntry
 from lis.indexing.services import (
-    drain_batch,
     forget_outbox_rows,
     pending_count,
     refused_count,
     to_search_document,
 )
+from lis.search_backend import drain_outbox
 from search.interface import (
     BulkIndexer,
     DocumentsRejected,
@@ -44,7 +44,6 @@ from search.interface import (
 
 BATCH = 200
 INDEX_COMMIT_EVERY = 2_000
-MAX_DRAIN_BATCHES = 100_000
 
 
 def _batches(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
@@ -167,20 +166,15 @@ def _drain_outbox(backend: SearchBackend, error: str | None) -> str | None:
     """Apply every waiting outbox row, this run's and any an earlier run left; a note for the
     user when some still wait."""
     if error is None:
-        for _ in range(MAX_DRAIN_BATCHES):
-            with transaction(db.session()) as session:
-                result = drain_batch(session, backend)
-            if result.failed:
-                error = db.session().scalar(
-                    select(OutboxEntry.last_error).order_by(OutboxEntry.id).limit(1)
-                )
-                break
-            if not (result.indexed or result.deleted or result.refused):
-                break
+        drain_outbox(backend)
     session = db.session()
     waiting = pending_count(session)
     refused = refused_count(session)
     if waiting > refused:
+        # The drain stopped on an unavailable engine: its reason is on the oldest row.
+        error = error or session.scalar(
+            select(OutboxEntry.last_error).order_by(OutboxEntry.id).limit(1)
+        )
         reason = f" ({error})" if error else ""
         return (
             f"unavailable{reason}: {waiting - refused} changes wait in the outbox; "
